@@ -1,0 +1,35 @@
+# Two commands for a newcomer: `make run` and `make test`. Both bootstrap the virtual environment.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: run test lint typecheck check-python clean bench
+.DEFAULT_GOAL := run
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "studybot needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11 and try again.")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/studybot serve
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check bot adapters tests
+	$(BIN)/mypy
+	$(BIN)/studybot content lint --quiet
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(BIN)/python tests/perf/bench_leaderboard.py
+	$(BIN)/python tests/perf/bench_answers.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

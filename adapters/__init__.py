@@ -1,0 +1,1 @@
+"""The doors into the study core: Slack, Microsoft Teams and the web."""

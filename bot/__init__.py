@@ -1,0 +1,1 @@
+"""studybot: the study core shared by every chat platform (exam packs, drops, answers, scores)."""

@@ -1,0 +1,113 @@
+"""The `studybot` command line: serve, migrate, and content lint/stats."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import SettingsError
+from bot.packs.issues import PackError, Severity
+from bot.settings import DEFAULT_CONTENT, Settings
+from bot.storage.database import DatabaseUnavailableError
+
+log = logging.getLogger("studybot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (SettingsError, DatabaseUnavailableError) as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    except PackError as exc:
+        print(f"studybot: {exc}\nFix the content file(s) above and start again.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studybot", description="AZ-400 study bot service")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve", help="migrate the database, load the pack and start the service"
+    )
+    serve.set_defaults(run=_serve)
+
+    migrate = sub.add_parser("migrate", help="bring the database to the newest schema")
+    migrate.set_defaults(run=_migrate)
+
+    content = sub.add_parser("content", help="check and describe an exam pack")
+    csub = content.add_subparsers(required=True, metavar="ACTION")
+    lint = csub.add_parser("lint", help="check the questions against the quality rules")
+    lint.add_argument("pack", nargs="?", type=Path, default=DEFAULT_CONTENT)
+    lint.add_argument("--quiet", action="store_true", help="print errors only, and a summary")
+    lint.add_argument("--strict", action="store_true", help="fail on warnings too")
+    lint.set_defaults(run=_lint)
+    stats = csub.add_parser("stats", help="questions per domain against the exam weights")
+    stats.add_argument("pack", nargs="?", type=Path, default=DEFAULT_CONTENT)
+    stats.set_defaults(run=_stats)
+    return parser
+
+
+def _serve(_: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from bot.storage.database import Database, describe_url
+    from bot.storage.migrate import current_revision, upgrade
+
+    settings = Settings.from_env()
+
+    async def run() -> str | None:
+        db = Database(settings.database_url)
+        try:
+            await db.check()
+            await upgrade(db)
+            return await current_revision(db)
+        finally:
+            await db.dispose()
+
+    revision = asyncio.run(run())
+    print(f"{describe_url(settings.database_url)} is at schema revision {revision}")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from bot.packs.lint import lint_pack
+
+    issues = lint_pack(args.pack)
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    warnings = [i for i in issues if i.severity is Severity.WARNING]
+    for issue in errors if args.quiet else issues:
+        print(issue)
+    print(f"{args.pack}: {len(errors)} error(s), {len(warnings)} warning(s)")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from bot.packs.loader import load_pack
+    from bot.packs.stats import format_stats, pack_stats
+
+    pack = load_pack(args.pack)
+    print(format_stats(pack, pack_stats(pack)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

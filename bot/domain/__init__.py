@@ -1,0 +1,1 @@
+"""Pure domain types and rules of the study core; standard library only."""

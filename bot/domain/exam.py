@@ -1,0 +1,104 @@
+"""Exam packs as plain values: the exam, its weighted domains, objectives and questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class QuestionType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    domain_id: str
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    weight_min: float
+    weight_max: float
+    objectives: tuple[Objective, ...]
+
+    @property
+    def weight_mid(self) -> float:
+        """The middle of the official weight range, as a percentage."""
+        return (self.weight_min + self.weight_max) / 2
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    objective_id: str
+    domain_id: str
+    type: QuestionType
+    stem: str
+    options: tuple[Option, ...]
+    key: frozenset[str]
+    explanation: str
+    difficulty: int
+    references: tuple[str, ...]
+    last_verified: date
+    pick: int = 1
+    ordered: bool = False
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    def is_correct(self, chosen: Iterable[str]) -> bool:
+        """Right only when exactly the keyed set is chosen."""
+        return frozenset(chosen) == self.key
+
+
+@dataclass(frozen=True)
+class Exam:
+    code: str
+    title: str
+    pass_mark: int
+    score_min: int
+    score_max: int
+
+
+@dataclass(frozen=True)
+class ExamPack:
+    exam: Exam
+    domains: tuple[Domain, ...]
+    questions: tuple[Question, ...] = field(default=())
+
+    def domain(self, domain_id: str) -> Domain:
+        for domain in self.domains:
+            if domain.id == domain_id:
+                return domain
+        raise KeyError(domain_id)
+
+    def objectives(self) -> dict[str, Objective]:
+        return {o.id: o for d in self.domains for o in d.objectives}
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)

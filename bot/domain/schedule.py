@@ -1,0 +1,215 @@
+"""A team's drop schedule as a value, and the validation every door (chat, web, CLI) shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from enum import StrEnum
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.errors import FieldErrors
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_GROUPS = {"weekdays": WEEKDAYS[:5], "daily": WEEKDAYS, "everyday": WEEKDAYS}
+T = TypeVar("T")
+DEFAULT_WINDOW = timedelta(hours=8)
+MIN_WINDOW = timedelta(minutes=5)
+MAX_WINDOW = timedelta(days=7)
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+DURATION_RE = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$")
+
+
+class RevealMode(StrEnum):
+    AT_CLOSE = "at_close"  # the answer is revealed to everyone when the window closes
+    AT_CLOSE_WITH_FEEDBACK = "at_close_with_feedback"  # plus private right/wrong on each answer
+
+
+@dataclass(frozen=True)
+class Schedule:
+    days: frozenset[int]  # 0 = Monday … 6 = Sunday
+    local_time: time
+    timezone: str
+    window: timedelta | None = DEFAULT_WINDOW
+    closes_at: time | None = None  # a local closing time instead of a duration
+    reveal_mode: RevealMode = RevealMode.AT_CLOSE
+    focus_domain: str | None = None
+    active: bool = True
+    start_date: date | None = None
+    end_date: date | None = None
+    skip_dates: frozenset[date] = field(default_factory=frozenset)
+
+    def day_names(self) -> list[str]:
+        return [WEEKDAYS[d] for d in sorted(self.days)]
+
+    def window_text(self) -> str:
+        if self.closes_at is not None:
+            return f"until {self.closes_at:%H:%M}"
+        assert self.window is not None
+        return format_duration(self.window)
+
+
+def format_duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return "".join(parts) or "0m"
+
+
+def parse_schedule(values: Mapping[str, object], domain_ids: Collection[str]) -> Schedule:
+    """Build a Schedule from loosely typed input (form fields, CLI flags); collect every error."""
+    errors: dict[str, str] = {}
+
+    def given(name: str) -> bool:
+        return values.get(name) not in (None, "")
+
+    def parsed(name: str, parse: Callable[[object], T], *, required: str = "") -> T | None:
+        if not given(name):
+            if required:
+                errors[name] = required
+            return None
+        try:
+            return parse(values[name])
+        except (ValueError, TypeError) as exc:
+            errors[name] = str(exc)
+            return None
+
+    days = parsed("days", parse_days, required="is required (e.g. mon,wed,fri or weekdays)")
+    at = parsed("time", parse_time, required="is required (24-hour HH:MM)")
+    tz = parsed(
+        "timezone", parse_timezone, required="is required (an IANA name such as Europe/Berlin)"
+    )
+    closes = parsed("closes_at", parse_time)
+    window = None if closes else parsed("window", parse_window) or DEFAULT_WINDOW
+    if closes is not None and given("window"):
+        errors["window"] = "give either a window or a closing time, not both"
+    if closes is not None and closes == at:
+        errors["closes_at"] = "is the same as the drop time; the window would be empty"
+    reveal = parsed("reveal_mode", _reveal) or RevealMode.AT_CLOSE
+    focus = str(values["focus_domain"]) if given("focus_domain") else None
+    if focus is not None and focus not in domain_ids:
+        errors["focus_domain"] = (
+            f"unknown domain {focus!r}; use one of {', '.join(sorted(domain_ids))}"
+        )
+    start = parsed("start_date", _date)
+    end = parsed("end_date", _date)
+    if start and end and end < start:
+        errors["end_date"] = "is before the start date"
+    skips = parsed("skip_dates", _dates) or frozenset()
+    active = values.get("active", True)
+    if not isinstance(active, bool):
+        errors["active"] = "must be true or false"
+    if errors or days is None or at is None or tz is None or not isinstance(active, bool):
+        raise FieldErrors(errors)
+    return Schedule(
+        days=days,
+        local_time=at,
+        timezone=tz,
+        window=window,
+        closes_at=closes,
+        reveal_mode=reveal,
+        focus_domain=focus,
+        active=active,
+        start_date=start,
+        end_date=end,
+        skip_dates=skips,
+    )
+
+
+def parse_days(raw: object) -> frozenset[int]:
+    items: Iterable[str]
+    if isinstance(raw, str):
+        items = [p for p in re.split(r"[,\s]+", raw.strip().lower()) if p]
+    elif isinstance(raw, list | tuple | set | frozenset):
+        items = [str(p).strip().lower() for p in raw]
+    else:
+        raise ValueError("must be day names such as mon,wed,fri or 'weekdays'")
+    days: set[int] = set()
+    for item in items:
+        if item in DAY_GROUPS:
+            days.update(WEEKDAYS.index(d) for d in DAY_GROUPS[item])
+        elif item[:3] in WEEKDAYS and WEEKDAYS[WEEKDAYS.index(item[:3])].startswith(item[:3]):
+            days.add(WEEKDAYS.index(item[:3]))
+        else:
+            raise ValueError(
+                f"unknown day {item!r}; use mon, tue, wed, thu, fri, sat, sun or weekdays"
+            )
+    if not days:
+        raise ValueError("choose at least one day")
+    return frozenset(days)
+
+
+def parse_time(raw: object) -> time:
+    text = str(raw).strip()
+    match = TIME_RE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a time of day; use 24-hour HH:MM such as 09:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_timezone(raw: object) -> str:
+    name = str(raw).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = _closest_timezone(name)
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
+            + (f" (did you mean {hint}?)" if hint else "")
+        ) from None
+    return name
+
+
+def parse_window(raw: object) -> timedelta:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        delta = timedelta(minutes=raw)
+    else:
+        text = str(raw).strip().lower().replace(" ", "")
+        match = DURATION_RE.match(text) if text else None
+        if text.isdigit():
+            delta = timedelta(minutes=int(text))
+        elif match and any(match.groups()):
+            d, h, m = (int(g) if g else 0 for g in match.groups())
+            delta = timedelta(days=d, hours=h, minutes=m)
+        else:
+            raise ValueError(f"{raw!r} is not a duration; use minutes or forms like 90m, 8h, 1d")
+    if not MIN_WINDOW <= delta <= MAX_WINDOW:
+        raise ValueError("must be between 5 minutes and 7 days")
+    return delta
+
+
+def _reveal(raw: object) -> RevealMode:
+    try:
+        return RevealMode(str(raw))
+    except ValueError:
+        raise ValueError(f"must be one of {', '.join(m.value for m in RevealMode)}") from None
+
+
+def _date(raw: object) -> date:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _dates(raw: object) -> frozenset[date]:
+    if isinstance(raw, str):
+        items: list[object] = list(re.split(r"[,\s]+", raw.strip()))
+    elif isinstance(raw, list | tuple | set | frozenset):
+        items = list(raw)
+    else:
+        raise ValueError("must be dates (YYYY-MM-DD) separated by commas")
+    return frozenset(_date(item) for item in items if item)
+
+
+def _closest_timezone(name: str) -> str | None:
+    wanted = name.replace(" ", "_").lower()
+    for candidate in sorted(available_timezones()):
+        if candidate.lower() == wanted or candidate.lower().endswith("/" + wanted):
+            return candidate
+    return None

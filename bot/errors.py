@@ -1,0 +1,31 @@
+"""Errors the core raises for people: each says what was wrong and what to do."""
+
+from __future__ import annotations
+
+
+class StudybotError(Exception):
+    """Base for errors whose message is safe and useful to show to a user."""
+
+
+class NotFoundError(StudybotError):
+    """An id named in a command does not exist (or belongs to another organisation)."""
+
+
+class InvalidInputError(StudybotError):
+    """A command carried values the core cannot accept."""
+
+
+class FieldErrors(InvalidInputError):
+    """Several fields are wrong at once; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+class NoQuestionsError(StudybotError):
+    """The team's eligible question pool is empty (e.g. a focus domain with no questions)."""
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the environment variable."""

@@ -1,0 +1,1 @@
+"""Exam packs on disk: loading with precise errors, the quality lint and the statistics."""

@@ -1,0 +1,79 @@
+"""Counts of a pack's questions per domain and objective, set against the exam weights."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.domain.exam import ExamPack, QuestionType
+
+
+@dataclass(frozen=True)
+class DomainShare:
+    domain_id: str
+    name: str
+    questions: int
+    share: float
+    weight_min: float
+    weight_max: float
+
+    @property
+    def within_weight(self) -> bool:
+        return self.weight_min <= self.share <= self.weight_max
+
+
+@dataclass(frozen=True)
+class PackStats:
+    total: int
+    multiple: int
+    domains: tuple[DomainShare, ...]
+    objectives: dict[str, int]
+    difficulty: dict[int, int]
+
+
+def pack_stats(pack: ExamPack) -> PackStats:
+    per_domain = Counter(q.domain_id for q in pack.questions)
+    per_objective = Counter(q.objective_id for q in pack.questions)
+    total = len(pack.questions)
+    shares = tuple(
+        DomainShare(
+            d.id,
+            d.name,
+            per_domain[d.id],
+            round(100 * per_domain[d.id] / total, 1) if total else 0.0,
+            d.weight_min,
+            d.weight_max,
+        )
+        for d in pack.domains
+    )
+    return PackStats(
+        total=total,
+        multiple=sum(q.type is QuestionType.MULTIPLE for q in pack.questions),
+        domains=shares,
+        objectives={o: per_objective[o] for o in pack.objectives()},
+        difficulty={
+            level: sum(q.difficulty == level for q in pack.questions) for level in (1, 2, 3)
+        },
+    )
+
+
+def format_stats(pack: ExamPack, stats: PackStats) -> str:
+    lines = [f"{pack.exam.code} — {pack.exam.title}: {stats.total} questions"]
+    if stats.total:
+        lines.append(
+            f"multiple answer: {stats.multiple} ({100 * stats.multiple / stats.total:.0f} %); "
+            "difficulty 1/2/3: " + "/".join(str(stats.difficulty[d]) for d in (1, 2, 3))
+        )
+    lines.append("")
+    lines.append(f"{'domain':<6} {'questions':>9} {'share':>7}  {'exam weight':<11}  ")
+    for d in stats.domains:
+        mark = "ok" if d.within_weight else ("below" if d.share < d.weight_min else "above")
+        lines.append(
+            f"{d.domain_id:<6} {d.questions:>9} {d.share:>6.1f}%  "
+            f"{d.weight_min:>4.0f}-{d.weight_max:<4.0f}%   {mark}  {d.name}"
+        )
+    lines.append("")
+    lines.append("objective  questions")
+    for oid, count in stats.objectives.items():
+        lines.append(f"{oid:<10} {count:>9}{'' if count >= 3 else '   (fewer than 3)'}")
+    return "\n".join(lines)

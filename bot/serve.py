@@ -1,0 +1,30 @@
+"""Runs the HTTP service: builds the core, serves it with uvicorn, closes it on shutdown."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.bootstrap import build_app, build_core
+from bot.settings import Settings
+
+log = logging.getLogger("studybot")
+
+
+async def serve(settings: Settings) -> None:
+    core = await build_core(settings)
+    app = build_app(core)
+    url = f"http://{settings.host}:{settings.port}/"
+    log.info("studybot is running at %s (health check: %shealthz)", url, url)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        await core.db.dispose()

@@ -1,0 +1,27 @@
+"""What every service function needs: the database, the exam pack, the clock and the platforms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.exam import ExamPack, Question
+from bot.domain.scoring import ScoringPolicy
+from bot.ports import ChatPlatform, Clock
+from bot.storage.database import Database
+
+
+@dataclass
+class Core:
+    db: Database
+    pack: ExamPack
+    questions: dict[str, Question]  # every question ever loaded, retired ones included
+    clock: Clock
+    scoring: ScoringPolicy = field(default_factory=ScoringPolicy)
+    seed: int | None = None  # fixes every selection when set (tests, demos)
+    platforms: dict[str, ChatPlatform] = field(default_factory=dict)
+
+    def platform(self, name: str) -> ChatPlatform:
+        try:
+            return self.platforms[name]
+        except KeyError:
+            raise LookupError(f"no chat platform {name!r} is connected") from None

@@ -1,0 +1,265 @@
+"""Starting a drop (choosing and storing the question), reading it back and closing it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.periods import ALL_TIME_START, Period
+from bot.domain.schedule import DEFAULT_WINDOW, RevealMode, parse_window
+from bot.domain.selection import DomainRecord, choose_question, option_order
+from bot.errors import InvalidInputError, NotFoundError
+from bot.ports import ChannelRef
+from bot.service.cards import question_card, reveal_card
+from bot.service.commands import CloseDrop, StartDrop
+from bot.service.context import Core
+from bot.service.directory import find_team
+from bot.service.views import QuestionCard, RevealCard
+from bot.storage.tables import answers, drops, member_stats, organisations, schedules, teams
+
+OPEN, CLOSED, REVEALED = "open", "closed", "revealed"
+
+
+@dataclass(frozen=True)
+class DropRecord:
+    id: int
+    team_id: int
+    org_id: int
+    seq: int
+    question_id: str
+    status: str
+    option_order: tuple[str, ...]
+    reveal_mode: RevealMode
+    opened_at: datetime
+    closes_at: datetime
+    message_id: str | None
+    channel: ChannelRef
+    timezone: str
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status == OPEN and now < self.closes_at
+
+
+async def start_drop(core: Core, cmd: StartDrop) -> QuestionCard:
+    """Choose the team's next question and open a drop for it; post it with `delivery`."""
+    now = core.clock.now()
+    async with core.db.write() as conn:
+        team = await find_team(conn, cmd.channel)
+        if cmd.occurrence_key is not None:
+            existing = await conn.scalar(
+                select(drops.c.id).where(drops.c.occurrence_key == cmd.occurrence_key)
+            )
+            if existing is not None:
+                return await _card(core, conn, await get_drop(conn, existing))
+        schedule = (
+            await conn.execute(select(schedules).where(schedules.c.team_id == team.id))
+        ).first()
+        focus = cmd.focus_domain or (schedule.focus_domain if schedule else None)
+        if focus is not None and focus not in {d.id for d in core.pack.domains}:
+            raise InvalidInputError(f"Unknown domain {focus!r}.")
+        window = cmd.window or _schedule_window(schedule) or DEFAULT_WINDOW
+        reveal = RevealMode(schedule.reveal_mode) if schedule else RevealMode.AT_CLOSE
+
+        seq = (
+            int(
+                await conn.scalar(
+                    select(func.coalesce(func.max(drops.c.seq), 0)).where(
+                        drops.c.team_id == team.id
+                    )
+                )
+                or 0
+            )
+            + 1
+        )
+        seed = _seed(core, cmd, team.id, seq)
+        rng = random.Random(seed)
+        question = choose_question(
+            list(core.pack.questions),
+            core.pack.domains,
+            await _times_dropped(conn, team.id),
+            await _domain_records(conn, team.id),
+            rng,
+            focus_domain=focus,
+            last_question_id=await conn.scalar(
+                select(drops.c.question_id)
+                .where(drops.c.team_id == team.id)
+                .order_by(drops.c.seq.desc())
+                .limit(1)
+            ),
+        )
+        order = option_order(question, rng)
+        drop_id = int(
+            (
+                await conn.execute(
+                    drops.insert()
+                    .values(
+                        team_id=team.id,
+                        seq=seq,
+                        question_id=question.id,
+                        status=OPEN,
+                        option_order=",".join(order),
+                        reveal_mode=reveal.value,
+                        selection_seed=seed,
+                        occurrence_key=cmd.occurrence_key,
+                        opened_at=now,
+                        closes_at=now + window,
+                    )
+                    .returning(drops.c.id)
+                )
+            ).scalar_one()
+        )
+        return question_card(
+            core.pack,
+            question,
+            drop_id=drop_id,
+            team_id=team.id,
+            seq=seq,
+            option_order=order,
+            opened_at=now,
+            closes_at=now + window,
+            answer_count=0,
+        )
+
+
+async def get_drop(
+    conn: AsyncConnection, drop_id: int, channel: ChannelRef | None = None
+) -> DropRecord:
+    """A drop by id. With a channel, only a drop of that organisation is found."""
+    query = (
+        select(
+            drops,
+            teams.c.org_id,
+            teams.c.channel_id,
+            teams.c.timezone,
+            organisations.c.platform,
+            organisations.c.external_id,
+        )
+        .join(teams, teams.c.id == drops.c.team_id)
+        .join(organisations, organisations.c.id == teams.c.org_id)
+        .where(drops.c.id == drop_id)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None or (
+        channel is not None
+        and (row.platform, row.external_id) != (channel.platform, channel.org_external_id)
+    ):
+        raise NotFoundError(f"There is no question drop {drop_id} here; it may have been removed.")
+    return DropRecord(
+        id=row.id,
+        team_id=row.team_id,
+        org_id=row.org_id,
+        seq=row.seq,
+        question_id=row.question_id,
+        status=row.status,
+        option_order=tuple(row.option_order.split(",")),
+        reveal_mode=RevealMode(row.reveal_mode),
+        opened_at=row.opened_at,
+        closes_at=row.closes_at,
+        message_id=row.message_id,
+        channel=ChannelRef(row.platform, row.external_id, row.channel_id),
+        timezone=row.timezone,
+    )
+
+
+async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None) -> QuestionCard:
+    async with core.db.read() as conn:
+        return await _card(core, conn, await get_drop(conn, drop_id, channel))
+
+
+async def close_drop(core: Core, cmd: CloseDrop) -> RevealCard:
+    """Close the answer window now (if still open) and return the reveal."""
+    now = core.clock.now()
+    async with core.db.write() as conn:
+        drop = await get_drop(conn, cmd.drop_id, cmd.channel)
+        if drop.status == OPEN:
+            await conn.execute(
+                update(drops)
+                .where(drops.c.id == drop.id)
+                .values(status=CLOSED, closed_at=now, closes_at=min(drop.closes_at, now))
+            )
+        return await _reveal(core, conn, drop)
+
+
+async def reveal_of(core: Core, drop_id: int, channel: ChannelRef | None = None) -> RevealCard:
+    """The reveal of a closed drop (refused while answers are still being taken)."""
+    async with core.db.read() as conn:
+        drop = await get_drop(conn, drop_id, channel)
+        if drop.is_open(core.clock.now()):
+            raise InvalidInputError("The answer is revealed when the answer window closes.")
+        return await _reveal(core, conn, drop)
+
+
+async def mark_revealed(core: Core, drop_id: int) -> None:
+    async with core.db.write() as conn:
+        await conn.execute(
+            update(drops)
+            .where(drops.c.id == drop_id)
+            .values(status=REVEALED, revealed_at=core.clock.now())
+        )
+
+
+async def record_message_id(core: Core, drop_id: int, message_id: str) -> None:
+    async with core.db.write() as conn:
+        await conn.execute(update(drops).where(drops.c.id == drop_id).values(message_id=message_id))
+
+
+async def _card(core: Core, conn: AsyncConnection, drop: DropRecord) -> QuestionCard:
+    count = int(await conn.scalar(select(func.count()).where(answers.c.drop_id == drop.id)) or 0)
+    return question_card(
+        core.pack,
+        core.questions[drop.question_id],
+        drop_id=drop.id,
+        team_id=drop.team_id,
+        seq=drop.seq,
+        option_order=drop.option_order,
+        opened_at=drop.opened_at,
+        closes_at=drop.closes_at,
+        answer_count=count,
+    )
+
+
+async def _reveal(core: Core, conn: AsyncConnection, drop: DropRecord) -> RevealCard:
+    card = await _card(core, conn, drop)
+    choices = await conn.scalars(select(answers.c.option_ids).where(answers.c.drop_id == drop.id))
+    return reveal_card(card, core.questions[drop.question_id], choices)
+
+
+async def _times_dropped(conn: AsyncConnection, team_id: int) -> dict[str, int]:
+    rows = await conn.execute(
+        select(drops.c.question_id, func.count())
+        .where(drops.c.team_id == team_id)
+        .group_by(drops.c.question_id)
+    )
+    return {qid: int(n) for qid, n in rows}
+
+
+async def _domain_records(conn: AsyncConnection, team_id: int) -> dict[str, DomainRecord]:
+    rows = await conn.execute(
+        select(
+            member_stats.c.domain_id,
+            func.sum(member_stats.c.answered),
+            func.sum(member_stats.c.correct),
+        )
+        .where(member_stats.c.team_id == team_id)
+        .where(member_stats.c.period == Period.ALL.value)
+        .where(member_stats.c.period_start == ALL_TIME_START)
+        .group_by(member_stats.c.domain_id)
+    )
+    return {d: DomainRecord(int(a), int(c)) for d, a, c in rows}
+
+
+def _schedule_window(schedule: object | None) -> timedelta | None:
+    minutes = getattr(schedule, "window_minutes", None)
+    return parse_window(int(minutes)) if minutes else None
+
+
+def _seed(core: Core, cmd: StartDrop, team_id: int, seq: int) -> int:
+    if cmd.seed is not None:
+        return cmd.seed
+    if core.seed is not None:
+        return random.Random(f"{core.seed}:{team_id}:{seq}").getrandbits(62)
+    return random.SystemRandom().getrandbits(62)

@@ -1,0 +1,157 @@
+"""View models the core returns; each door renders them (Block Kit, Adaptive Cards, HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.domain.periods import Period
+
+
+@dataclass(frozen=True)
+class CardOption:
+    id: str
+    label: str  # A, B, C … in display order
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    drop_id: int
+    team_id: int
+    seq: int
+    question_id: str
+    domain_id: str
+    domain_name: str
+    objective_id: str
+    objective_name: str
+    stem: str
+    options: tuple[CardOption, ...]
+    pick: int
+    difficulty: int
+    opened_at: datetime
+    closes_at: datetime
+    answer_count: int = 0
+
+    @property
+    def multiple(self) -> bool:
+        return self.pick > 1
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    option: CardOption
+    count: int
+    is_key: bool
+    rationale: str
+
+
+@dataclass(frozen=True)
+class RevealCard:
+    question: QuestionCard
+    results: tuple[OptionResult, ...]
+    explanation: str
+    references: tuple[str, ...]
+    answered: int
+    correct: int
+
+    @property
+    def key_labels(self) -> list[str]:
+        return [r.option.label for r in self.results if r.is_key]
+
+
+class AnswerStatus(StrEnum):
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already_answered"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    status: AnswerStatus
+    message: str
+    drop_id: int
+    chosen_labels: tuple[str, ...]
+    correct: bool | None = None  # set only when the reveal mode gives private feedback
+    explanation: str | None = None
+    answer_count: int = 0
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    member_id: int
+    user_id: str
+    display_name: str
+    points: int
+    correct: int
+    answered: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class LeaderboardView:
+    team_id: int
+    team_name: str
+    period: Period
+    period_start: date
+    domain_id: str | None
+    domain_name: str
+    rows: tuple[LeaderboardRow, ...]
+    total_members: int
+    you: LeaderboardRow | None = None
+
+
+@dataclass(frozen=True)
+class DomainProgress:
+    domain_id: str
+    domain_name: str
+    answered: int
+    correct: int
+    points: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class MemberProgressView:
+    team_name: str
+    display_name: str
+    domains: tuple[DomainProgress, ...]
+    streak: int
+    best_streak: int
+    rank: int | None
+    ranked_members: int
+
+    @property
+    def weakest_domain(self) -> DomainProgress | None:
+        tried = [d for d in self.domains if d.accuracy is not None]
+        return min(tried, key=lambda d: (d.accuracy, d.domain_id)) if tried else None
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    team_id: int
+    team_name: str
+    members: int
+    active_members: int
+    answers: int
+    domains: tuple[DomainProgress, ...]
+
+    @property
+    def participation(self) -> float:
+        return self.active_members / self.members if self.members else 0.0
+
+
+@dataclass(frozen=True)
+class OrgReportView:
+    org_name: str
+    period: Period
+    teams: tuple[TeamReport, ...]
+    domains: tuple[DomainProgress, ...]

@@ -1,0 +1,92 @@
+"""Settings from environment variables, read once at start and validated with clear errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import SettingsError
+from bot.storage.database import normalize_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+# name, default, meaning — the README's settings table is written from this list.
+DOCUMENTED: tuple[tuple[str, str, str], ...] = (
+    (
+        "STUDYBOT_DATABASE_URL",
+        "sqlite:///<data dir>/studybot.db",
+        "Database URL: sqlite:///path or postgresql://user:password@host:5432/db.",
+    ),
+    ("STUDYBOT_DATA_DIR", "./data", "Folder for the embedded SQLite database and local files."),
+    ("STUDYBOT_CONTENT_DIR", "content/az400", "The exam pack to load."),
+    ("STUDYBOT_HOST", "127.0.0.1", "Address the service listens on (0.0.0.0 in a container)."),
+    ("STUDYBOT_PORT", "8000", "Port the service listens on."),
+    ("STUDYBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
+    (
+        "STUDYBOT_SPEED_BONUS",
+        "0",
+        "Extra points for a correct answer in the first quarter of the window (0 = off).",
+    ),
+    ("STUDYBOT_SELECTION_SEED", "(random)", "Fixes every question choice; for demos and tests."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    content_dir: Path
+    host: str
+    port: int
+    log_level: str
+    speed_bonus: int
+    selection_seed: int | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value and value.strip() else None
+
+        data_dir = Path(get("STUDYBOT_DATA_DIR") or "data")
+        raw_url = get("STUDYBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'studybot.db'}"
+        content_dir = Path(get("STUDYBOT_CONTENT_DIR") or DEFAULT_CONTENT)
+        if not (content_dir / "pack.yaml").is_file():
+            raise SettingsError(
+                f"STUDYBOT_CONTENT_DIR: no pack.yaml in {content_dir}; point it at an exam pack "
+                "folder such as content/az400"
+            )
+        log_level = (get("STUDYBOT_LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"STUDYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
+            )
+        seed = get("STUDYBOT_SELECTION_SEED")
+        return cls(
+            database_url=normalize_url(raw_url),
+            data_dir=data_dir,
+            content_dir=content_dir,
+            host=get("STUDYBOT_HOST") or "127.0.0.1",
+            port=_int(get("STUDYBOT_PORT") or "8000", "STUDYBOT_PORT", 1, 65535),
+            log_level=log_level,
+            speed_bonus=_int(get("STUDYBOT_SPEED_BONUS") or "0", "STUDYBOT_SPEED_BONUS", 0, 100),
+            selection_seed=_int(seed, "STUDYBOT_SELECTION_SEED", 0, 2**62) if seed else None,
+        )
+
+
+def _int(raw: str, name: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be a whole number from {low} to {high}, got {raw!r}"
+        ) from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {value}")
+    return value

@@ -1,0 +1,173 @@
+"""The database schema (SQLAlchemy Core tables); Alembic migrations create and evolve it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from bot.storage.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# A Slack workspace or a Teams tenant (or the local playground).
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "external_id"),
+)
+
+# A team is one study channel of an organisation.
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("channel_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("org_id", "channel_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("org_id", "user_id"),
+)
+
+# Who studies in which team, with the member's answer streak in that team.
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("streak_current", Integer, nullable=False, default=0),
+    Column("streak_best", Integer, nullable=False, default=0),
+    Column("streak_last_seq", Integer, nullable=False, default=0),
+    PrimaryKeyConstraint("team_id", "member_id"),
+)
+
+# The question bank as last loaded from the exam pack; retired questions stay for old drops.
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("exam_code", String(16), nullable=False),
+    Column("domain_id", String(16), nullable=False),
+    Column("objective_id", String(16), nullable=False),
+    Column("difficulty", SmallInteger, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, unique=True),
+    Column("days", String(32), nullable=False),
+    Column("local_time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("window_minutes", Integer, nullable=True),
+    Column("closes_at", String(5), nullable=True),
+    Column("reveal_mode", String(32), nullable=False),
+    Column("focus_domain", String(16), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("start_date", Date, nullable=True),
+    Column("end_date", Date, nullable=True),
+    Column("skip_dates", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# One question posted to one team, numbered per team (seq), open until closes_at.
+drops = Table(
+    "drops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("question_id", String(64), ForeignKey("questions.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("option_order", String(128), nullable=False),
+    Column("reveal_mode", String(32), nullable=False),
+    Column("selection_seed", BigInteger, nullable=False),
+    Column("occurrence_key", String(96), nullable=True, unique=True),
+    Column("message_id", String(128), nullable=True),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("revealed_at", UTCDateTime, nullable=True),
+    UniqueConstraint("team_id", "seq"),
+    Index("ix_drops_team_status", "team_id", "status"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("drop_id", Integer, ForeignKey("drops.id"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("team_id", Integer, nullable=False),
+    Column("domain_id", String(16), nullable=False),
+    Column("option_ids", String(64), nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    UniqueConstraint("drop_id", "member_id"),
+    Index("ix_answers_team_answered", "team_id", "answered_at"),
+)
+
+# Maintained aggregate for leaderboards: one row per team, period, domain and member, updated in
+# the same transaction as the answer. period is week | month | all; period_start is the local
+# first day of the period in the team's time zone (1970-01-01 for all time).
+member_stats = Table(
+    "member_stats",
+    metadata,
+    Column("team_id", Integer, nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("domain_id", String(16), nullable=False),
+    Column("member_id", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("points", Integer, nullable=False),
+    PrimaryKeyConstraint("team_id", "period", "period_start", "domain_id", "member_id"),
+)

@@ -1,0 +1,1 @@
+"""studybot's test suite."""

@@ -1,0 +1,105 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), a core, fakes."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.bootstrap import build_core
+from bot.ports import ChannelRef
+from bot.service.commands import RegisterTeam
+from bot.service.context import Core
+from bot.service.directory import register_team
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.fakes import FakeClock, FakePlatform
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIPACK = FIXTURES / "minipack"
+PG_ENV = "STUDYBOT_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL URL for tests; in CI it must be set and reachable, elsewhere optional."""
+    url = os.environ.get(PG_ENV)
+    if not url and os.environ.get("CI") == "true":
+        url = "postgresql://postgres@127.0.0.1:5432/test"
+    return url
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL is required in CI: {reason}")
+    pytest.skip(f"PostgreSQL tests skipped: {reason} (set {PG_ENV} to run them)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty database: a fresh SQLite file, or a fresh schema on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        yield db
+        await db.dispose()
+        return
+    url = postgres_url()
+    if not url:
+        _skip_or_fail(f"{PG_ENV} is not set")
+    assert url is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database(url)
+    try:
+        async with admin.write() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server is reported
+        await admin.dispose()
+        _skip_or_fail(f"cannot reach {url}: {exc}")
+    db = Database(url, schema=schema)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.write() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def platform() -> FakePlatform:
+    return FakePlatform()
+
+
+@pytest.fixture
+def settings_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    yield {"STUDYBOT_DATA_DIR": str(tmp_path / "data"), "STUDYBOT_CONTENT_DIR": str(MINIPACK)}
+
+
+@pytest.fixture
+async def core(
+    database: Database, clock: FakeClock, platform: FakePlatform, settings_env: dict[str, str]
+) -> AsyncIterator[Core]:
+    """A core on the minipack over a fresh database, with a fake clock and platform."""
+    settings = Settings.from_env({**settings_env, "STUDYBOT_SELECTION_SEED": "7"})
+    built = await build_core(settings, clock=clock, platforms={"fake": platform}, database=database)
+    yield built
+    await built.db.dispose()
+
+
+CHANNEL = ChannelRef("fake", "org-1", "chan-1")
+OTHER_ORG_CHANNEL = ChannelRef("fake", "org-2", "chan-1")
+
+
+async def register(core: Core, channel: ChannelRef = CHANNEL, tz: str = "UTC") -> int:
+    team = await register_team(
+        core, RegisterTeam(channel, f"Org {channel.org_external_id}", f"Team {channel.channel_id}", tz)
+    )
+    return team.id

@@ -1,0 +1,1 @@
+"""The service layer against real SQLite and PostgreSQL databases."""
