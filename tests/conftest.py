@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     try:
         async with admin.write() as conn:
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server is reported
+    except Exception as exc:
         await admin.dispose()
         _skip_or_fail(f"cannot reach {url}: {exc}")
     db = Database(url, schema=schema)
@@ -79,8 +79,8 @@ def platform() -> FakePlatform:
 
 
 @pytest.fixture
-def settings_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    yield {"STUDYBOT_DATA_DIR": str(tmp_path / "data"), "STUDYBOT_CONTENT_DIR": str(MINIPACK)}
+def settings_env(tmp_path: Path) -> dict[str, str]:
+    return {"STUDYBOT_DATA_DIR": str(tmp_path / "data"), "STUDYBOT_CONTENT_DIR": str(MINIPACK)}
 
 
 @pytest.fixture
@@ -100,6 +100,7 @@ OTHER_ORG_CHANNEL = ChannelRef("fake", "org-2", "chan-1")
 
 async def register(core: Core, channel: ChannelRef = CHANNEL, tz: str = "UTC") -> int:
     team = await register_team(
-        core, RegisterTeam(channel, f"Org {channel.org_external_id}", f"Team {channel.channel_id}", tz)
+        core,
+        RegisterTeam(channel, f"Org {channel.org_external_id}", f"Team {channel.channel_id}", tz),
     )
     return team.id

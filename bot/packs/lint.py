@@ -18,7 +18,8 @@ VAGUE_STEM_RE = re.compile(
     r"\bwhich (of the following )?statements? (is|are) (true|correct)\b", re.I
 )
 NEGATION_RE = re.compile(
-    r"\b(?i:which|what)\s+(\w+\s+){0,4}(is|are|does|do|should|would|will|can)\s+(not)\b|\b(except)\b"
+    r"\b(?i:which|what)\s+(?:\w+\s+){0,4}(?:is|are|does|do|should|would|will|can)\s+(?P<neg>not)\b"
+    r"|\b(?P<exc>except)\b"
 )
 RETIRED_NAMES = {
     "Azure Active Directory": "Microsoft Entra ID",
@@ -139,7 +140,7 @@ def _question_negation(stem: str) -> str | None:
     for sentence in re.split(r"(?<=[.?])\s+", stem):
         match = NEGATION_RE.search(sentence) if sentence.endswith("?") else None
         if match:
-            return match.group(4) or match.group(5)
+            return match.group("neg") or match.group("exc")
     return None
 
 

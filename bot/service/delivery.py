@@ -18,9 +18,7 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
 
 async def close_and_reveal(core: Core, cmd: CloseDrop) -> RevealCard:
     """Close the window and replace the posted question with its reveal."""
-    reveal = await drops.close_drop(core, cmd)
-    async with core.db.read() as conn:
-        drop = await drops.get_drop(conn, cmd.drop_id, cmd.channel)
+    drop, reveal = await drops.close_drop(core, cmd)
     if drop.message_id is not None:
         platform = core.platform(drop.channel.platform)
         await platform.update_question(drop.channel, drop.message_id, reveal)

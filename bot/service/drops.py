@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -170,18 +170,19 @@ async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None)
         return await _card(core, conn, await get_drop(conn, drop_id, channel))
 
 
-async def close_drop(core: Core, cmd: CloseDrop) -> RevealCard:
-    """Close the answer window now (if still open) and return the reveal."""
+async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard]:
+    """Close the answer window now (if still open); return the drop as closed and its reveal."""
     now = core.clock.now()
     async with core.db.write() as conn:
         drop = await get_drop(conn, cmd.drop_id, cmd.channel)
         if drop.status == OPEN:
+            drop = replace(drop, status=CLOSED, closes_at=min(drop.closes_at, now))
             await conn.execute(
                 update(drops)
                 .where(drops.c.id == drop.id)
-                .values(status=CLOSED, closed_at=now, closes_at=min(drop.closes_at, now))
+                .values(status=CLOSED, closed_at=now, closes_at=drop.closes_at)
             )
-        return await _reveal(core, conn, drop)
+        return drop, await _reveal(core, conn, drop)
 
 
 async def reveal_of(core: Core, drop_id: int, channel: ChannelRef | None = None) -> RevealCard:

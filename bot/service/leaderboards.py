@@ -148,28 +148,22 @@ async def show_org_report(core: Core, cmd: ShowOrgReport) -> OrgReportView:
                 member_stats.c.period == cmd.period.value,
                 member_stats.c.period_start == start,
             )
-            for t, d, a, c, p in (
-                await conn.execute(
-                    select(
-                        member_stats.c.team_id,
-                        member_stats.c.domain_id,
-                        func.sum(member_stats.c.answered),
-                        func.sum(member_stats.c.correct),
-                        func.sum(member_stats.c.points),
-                    )
-                    .where(where)
-                    .group_by(member_stats.c.team_id, member_stats.c.domain_id)
+            for t, d, a, c, p in await conn.execute(
+                select(
+                    member_stats.c.team_id,
+                    member_stats.c.domain_id,
+                    func.sum(member_stats.c.answered),
+                    func.sum(member_stats.c.correct),
+                    func.sum(member_stats.c.points),
                 )
+                .where(where)
+                .group_by(member_stats.c.team_id, member_stats.c.domain_id)
             ):
                 sums[(t, d)] = (int(a), int(c), int(p))
-            for t, n in (
-                await conn.execute(
-                    select(
-                        member_stats.c.team_id, func.count(func.distinct(member_stats.c.member_id))
-                    )
-                    .where(where)
-                    .group_by(member_stats.c.team_id)
-                )
+            for t, n in await conn.execute(
+                select(member_stats.c.team_id, func.count(func.distinct(member_stats.c.member_id)))
+                .where(where)
+                .group_by(member_stats.c.team_id)
             ):
                 active[t] = int(n)
         sizes = {

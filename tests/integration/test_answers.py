@@ -63,7 +63,10 @@ async def test_first_answer_counts_and_second_is_refused(core: Core) -> None:
 async def test_concurrent_duplicate_clicks_store_one_answer(core: Core) -> None:
     card = await open_drop(core)
     results = await asyncio.gather(
-        *(answer_service.submit_answer(core, answer(card, "bob", *key_of(core, card))) for _ in range(8))
+        *(
+            answer_service.submit_answer(core, answer(card, "bob", *key_of(core, card)))
+            for _ in range(8)
+        )
     )
     statuses = sorted(r.status.value for r in results)
     assert statuses.count(AnswerStatus.RECORDED.value) == 1
@@ -71,7 +74,9 @@ async def test_concurrent_duplicate_clicks_store_one_answer(core: Core) -> None:
     assert await count(core, answers) == 1
 
 
-async def test_answer_after_window_is_refused_with_closing_time(core: Core, clock: FakeClock) -> None:
+async def test_answer_after_window_is_refused_with_closing_time(
+    core: Core, clock: FakeClock
+) -> None:
     card = await open_drop(core, window=timedelta(minutes=30))
     clock.advance(minutes=30)
     result = await answer_service.submit_answer(core, answer(card, "cat", *key_of(core, card)))
@@ -130,7 +135,12 @@ async def test_private_feedback_only_when_the_reveal_mode_asks_for_it(core: Core
         core,
         SaveSchedule(
             CHANNEL,
-            {"days": "weekdays", "time": "09:00", "timezone": "UTC", "reveal_mode": "at_close_with_feedback"},
+            {
+                "days": "weekdays",
+                "time": "09:00",
+                "timezone": "UTC",
+                "reveal_mode": "at_close_with_feedback",
+            },
         ),
     )
     card2 = await drop_service.start_drop(core, StartDrop(CHANNEL))
@@ -145,5 +155,5 @@ async def test_points_follow_difficulty(core: Core) -> None:
     await answer_service.submit_answer(core, answer(card, "jon", *key_of(core, card)))
     await answer_service.submit_answer(core, answer(card, "kim", *wrong_of(core, card)))
     async with core.db.read() as conn:
-        points = {c: p for c, p in await conn.execute(select(answers.c.correct, answers.c.points))}
+        points = dict((await conn.execute(select(answers.c.correct, answers.c.points))).all())
     assert points == {True: 10 * core.questions[card.question_id].difficulty, False: 0}

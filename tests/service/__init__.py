@@ -1,0 +1,1 @@
+"""The running service: the command line, start-up checks and HTTP endpoints."""
