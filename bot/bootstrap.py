@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI
 
 from adapters.web.app import create_web_app
+from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.domain.scoring import ScoringPolicy
 from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
@@ -55,6 +56,14 @@ async def build_core(
     )
 
 
-def build_app(core: Core) -> FastAPI:
-    """The HTTP service with every door that the settings switch on."""
-    return create_web_app(core)
+async def build_service(
+    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+) -> tuple[Core, FastAPI]:
+    """The core and the HTTP app with every door that the settings switch on."""
+    platforms: dict[str, ChatPlatform] = {}
+    if settings.playground:
+        platforms["web"] = PlaygroundPlatform()
+    core = await build_core(settings, clock=clock, platforms=platforms, database=database)
+    if settings.playground:
+        await register_playground(core)
+    return core, create_web_app(core, playground=settings.playground)

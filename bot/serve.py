@@ -6,17 +6,18 @@ import logging
 
 import uvicorn
 
-from bot.bootstrap import build_app, build_core
+from bot.bootstrap import build_service
 from bot.settings import Settings
 
 log = logging.getLogger("studybot")
 
 
 async def serve(settings: Settings) -> None:
-    core = await build_core(settings)
-    app = build_app(core)
+    core, app = await build_service(settings)
     url = f"http://{settings.host}:{settings.port}/"
     log.info("studybot is running at %s (health check: %shealthz)", url, url)
+    if settings.playground:
+        log.info("open %s in a browser to try the playground study channel", url)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -32,6 +32,11 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
         "Extra points for a correct answer in the first quarter of the window (0 = off).",
     ),
     ("STUDYBOT_SELECTION_SEED", "(random)", "Fixes every question choice; for demos and tests."),
+    (
+        "STUDYBOT_PLAYGROUND",
+        "on",
+        "The local playground channel at / (on or off); turn off in production.",
+    ),
 )
 
 
@@ -45,6 +50,7 @@ class Settings:
     log_level: str
     speed_bonus: int
     selection_seed: int | None
+    playground: bool
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +83,7 @@ class Settings:
             log_level=log_level,
             speed_bonus=_int(get("STUDYBOT_SPEED_BONUS") or "0", "STUDYBOT_SPEED_BONUS", 0, 100),
             selection_seed=_int(seed, "STUDYBOT_SELECTION_SEED", 0, 2**62) if seed else None,
+            playground=_switch(get("STUDYBOT_PLAYGROUND") or "on", "STUDYBOT_PLAYGROUND"),
         )
 
 
@@ -90,3 +97,12 @@ def _int(raw: str, name: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {value}")
     return value
+
+
+def _switch(raw: str, name: str) -> bool:
+    value = raw.lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, got {raw!r}")

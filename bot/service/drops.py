@@ -165,6 +165,19 @@ async def get_drop(
     )
 
 
+async def recent_drops(core: Core, channel: ChannelRef, limit: int = 5) -> list[DropRecord]:
+    """The team's newest drops, newest first."""
+    async with core.db.read() as conn:
+        team = await find_team(conn, channel)
+        ids = await conn.scalars(
+            select(drops.c.id)
+            .where(drops.c.team_id == team.id)
+            .order_by(drops.c.seq.desc())
+            .limit(limit)
+        )
+        return [await get_drop(conn, drop_id) for drop_id in ids.all()]
+
+
 async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None) -> QuestionCard:
     async with core.db.read() as conn:
         return await _card(core, conn, await get_drop(conn, drop_id, channel))

@@ -1,0 +1,146 @@
+"""The local playground: a study channel in the browser, on the same core as Slack and Teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from bot.domain.periods import Period, local_time_text
+from bot.errors import StudybotError
+from bot.ports import ChannelRef
+from bot.service import delivery
+from bot.service.answers import submit_answer
+from bot.service.commands import (
+    CloseDrop,
+    RegisterTeam,
+    ShowLeaderboard,
+    ShowProgress,
+    StartDrop,
+    SubmitAnswer,
+)
+from bot.service.context import Core
+from bot.service.directory import register_team
+from bot.service.drops import recent_drops, reveal_of, show_drop
+from bot.service.leaderboards import show_leaderboard, show_progress
+from bot.service.views import QuestionCard, RevealCard
+
+CHANNEL = ChannelRef("web", "playground", "study-room")
+MEMBERS = {"ada": "Ada", "grace": "Grace", "linus": "Linus", "margaret": "Margaret"}
+FormStr = Annotated[str, Form()]
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+@dataclass
+class PlaygroundPlatform:
+    """The playground's side of the chat-platform port: the page reads drops from the core."""
+
+    platform: str = "web"
+    messages: list[str] = field(default_factory=list)
+
+    async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
+        return f"web-{card.drop_id}"
+
+    async def update_question(self, channel: ChannelRef, message_id: str, card: RevealCard) -> None:
+        return None
+
+    async def post_text(self, channel: ChannelRef, text: str) -> str:
+        self.messages.append(text)
+        return f"web-text-{len(self.messages)}"
+
+
+async def register_playground(core: Core) -> None:
+    await register_team(core, RegisterTeam(CHANNEL, "Playground", "Study room", "UTC"))
+
+
+def playground_router(core: Core) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse)
+    async def page(
+        request: Request,
+        member: str = "ada",
+        period: str = "week",
+        domain: str = "",
+        note: str = "",
+        error: str = "",
+    ) -> Response:
+        member = member if member in MEMBERS else "ada"
+        chosen_period = Period(period) if period in Period._value2member_map_ else Period.WEEK
+        domain_id = domain if domain in {d.id for d in core.pack.domains} else None
+        now = core.clock.now()
+        open_cards, reveals = [], []
+        for drop in await recent_drops(core, CHANNEL, limit=6):
+            if drop.is_open(now):
+                open_cards.append(await show_drop(core, drop.id, CHANNEL))
+            else:
+                reveals.append(await reveal_of(core, drop.id, CHANNEL))
+        board = await show_leaderboard(
+            core, ShowLeaderboard(CHANNEL, chosen_period, domain_id, user_id=member)
+        )
+        try:
+            progress = await show_progress(core, ShowProgress(CHANNEL, member))
+        except StudybotError:
+            progress = None
+        return templates.TemplateResponse(
+            request,
+            "playground.html",
+            {
+                "pack": core.pack,
+                "members": MEMBERS,
+                "member": member,
+                "period": chosen_period.value,
+                "domain": domain_id or "",
+                "open_cards": open_cards,
+                "reveals": reveals,
+                "board": board,
+                "progress": progress,
+                "note": note[:300],
+                "error": error[:300],
+                "when": lambda instant: local_time_text(instant, "UTC"),
+            },
+        )
+
+    @router.post("/playground/drop")
+    async def drop(member: FormStr = "ada", focus: FormStr = "") -> Response:
+        try:
+            await delivery.drop_now(core, StartDrop(CHANNEL, focus_domain=focus or None))
+        except StudybotError as exc:
+            return _back(member, error=str(exc))
+        return _back(member, note="A new question was posted.")
+
+    @router.post("/playground/answer")
+    async def answer(
+        drop_id: Annotated[int, Form()],
+        member: FormStr = "ada",
+        option: Annotated[list[str] | None, Form()] = None,
+    ) -> Response:
+        if member not in MEMBERS:
+            return _back("ada", error=f"Unknown demo member {member!r}.")
+        try:
+            feedback = await submit_answer(
+                core, SubmitAnswer(CHANNEL, drop_id, member, MEMBERS[member], tuple(option or ()))
+            )
+        except StudybotError as exc:
+            return _back(member, error=str(exc))
+        return _back(member, note=f"{MEMBERS[member]}: {feedback.message}")
+
+    @router.post("/playground/close")
+    async def close(drop_id: Annotated[int, Form()], member: FormStr = "ada") -> Response:
+        try:
+            await delivery.close_and_reveal(core, CloseDrop(drop_id, CHANNEL))
+        except StudybotError as exc:
+            return _back(member, error=str(exc))
+        return _back(member, note="The question is closed; the answer is revealed below.")
+
+    return router
+
+
+def _back(member: str, **params: str) -> RedirectResponse:
+    query = urlencode({"member": member if member in MEMBERS else "ada", **params})
+    return RedirectResponse(f"/?{query}", status_code=303)

@@ -1,0 +1,1 @@
+"""The web door: health check and the playground channel over HTTP."""

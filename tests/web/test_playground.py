@@ -1,0 +1,131 @@
+"""The playground round trip over HTTP: drop, answer as demo members, close, reveal, leaderboard."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from bot.bootstrap import build_service
+from bot.service.context import Core
+from bot.service.drops import get_drop
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+async def service(
+    database: Database, clock: FakeClock, settings_env: dict[str, str]
+) -> AsyncIterator[tuple[Core, httpx.AsyncClient]]:
+    settings = Settings.from_env({**settings_env, "STUDYBOT_SELECTION_SEED": "3"})
+    core, app = await build_service(settings, clock=clock, database=database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield core, client
+    await core.db.dispose()
+
+
+def open_drop_ids(html: str) -> list[int]:
+    return [
+        int(x)
+        for x in re.findall(
+            r'action="/playground/answer">\s*<input type="hidden" name="drop_id" value="(\d+)"',
+            html,
+        )
+    ]
+
+
+async def test_healthz_reports_the_pack(service: tuple[Core, httpx.AsyncClient]) -> None:
+    _, client = service
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["exam"] == "MINI-1"
+
+
+async def test_empty_playground_explains_what_to_do(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    _, client = service
+    html = (await client.get("/")).text
+    assert "Nothing posted yet" in html
+    assert "Drop a question now" in html
+
+
+async def test_round_trip_drop_answer_close_reveal_leaderboard(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    core, client = service
+    posted = await client.post("/playground/drop", data={"member": "ada", "focus": "D2"})
+    assert posted.status_code == 303
+    html = (await client.get("/?member=ada")).text
+    (drop_id,) = open_drop_ids(html)
+    async with core.db.read() as conn:
+        question = core.questions[(await get_drop(conn, drop_id)).question_id]
+    key = sorted(question.key)
+    wrong = [o for o in question.option_ids if o not in question.key][: question.pick]
+
+    ada = await client.post(
+        "/playground/answer", data={"drop_id": drop_id, "member": "ada", "option": key}
+    )
+    assert "is+recorded" in ada.headers["location"]
+    again = await client.post(
+        "/playground/answer", data={"drop_id": drop_id, "member": "ada", "option": wrong}
+    )
+    assert "only+your+first+answer+counts" in again.headers["location"]
+    await client.post(
+        "/playground/answer", data={"drop_id": drop_id, "member": "grace", "option": wrong}
+    )
+    page = (await client.get("/?member=grace")).text
+    assert "2 answers so far" in page
+
+    closed = await client.post("/playground/close", data={"drop_id": drop_id, "member": "ada"})
+    assert closed.status_code == 303
+    revealed = (await client.get("/?member=ada&period=all")).text
+    assert question.explanation in revealed
+    assert question.references[0] in revealed
+    assert "1 of 2 right" in revealed
+    assert re.search(
+        r"<td>1</td><td>Ada</td><td class=\"num\">\d+</td><td class=\"num\">1/1</td>", revealed
+    )
+    assert re.search(
+        r"<td>2</td><td>Grace</td><td class=\"num\">0</td><td class=\"num\">0/1</td>", revealed
+    )
+    assert open_drop_ids(revealed) == []
+
+    late = await client.post(
+        "/playground/answer", data={"drop_id": drop_id, "member": "linus", "option": key}
+    )
+    assert "answers+are+no+longer+taken" in late.headers["location"]
+
+
+async def test_bad_form_input_is_reported_not_crashed(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    _, client = service
+    missing = await client.post(
+        "/playground/answer", data={"drop_id": "999", "member": "ada", "option": "a"}
+    )
+    assert missing.status_code == 303
+    assert "no+question+drop+999" in missing.headers["location"]
+    malformed = await client.post("/playground/answer", data={"drop_id": "not-a-number"})
+    assert malformed.status_code == 422
+    stranger = await client.post(
+        "/playground/answer", data={"drop_id": "1", "member": "eve", "option": "a"}
+    )
+    assert "Unknown+demo+member" in stranger.headers["location"]
+
+
+async def test_healthz_is_503_when_the_database_is_gone(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    core, client = service
+    working = core.db
+    core.db = Database("postgresql://nobody@127.0.0.1:1/none")
+    response = await client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    await core.db.dispose()
+    core.db = working
