@@ -13,7 +13,8 @@ from bot.packs.issues import PackIssue, Severity
 from bot.packs.loader import read_pack
 
 STEM_WORDS = (40, 150)
-ABSOLUTE_RE = re.compile(r"\b(always|never|only|guaranteed|all|none)\b", re.IGNORECASE)
+# An absolute word, unless it is code: a YAML key (`always: true`) or a function (`always()`).
+ABSOLUTE_RE = re.compile(r"\b(always|never|only|guaranteed|all|none)\b(?!\s*[:(])", re.IGNORECASE)
 VAGUE_STEM_RE = re.compile(
     r"\bwhich (of the following )?statements? (is|are) (true|correct)\b", re.I
 )

@@ -56,6 +56,12 @@ def test_absolute_words_in_options_are_flagged() -> None:
     assert "absolute word 'Always'" in fields(q)["options.d.text"]
 
 
+def test_absolute_words_in_code_are_not_flagged() -> None:
+    q = base()
+    code = (Option("c", "always()", "x"), Option("d", "cron with always: true", "x"))
+    assert fields(replace(q, options=(*q.options[:2], *code))) == {}
+
+
 def test_clearly_longest_key_is_flagged() -> None:
     q = base()
     long_key = Option(
