@@ -1,101 +1,125 @@
-"""Recording an answer: once per member and drop, inside the window, with scores and streaks."""
+"""Recording answers: once per member and drop, inside the window, with scores and streaks.
+
+Answers arriving together are written in one transaction (see group_commit); each still gets
+its own outcome: recorded, already answered, closed, or a clear error that stored nothing.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
 from bot.domain.periods import local_date, local_time_text, period_starts
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
-from bot.errors import InvalidInputError
-from bot.service.cards import question_card
+from bot.errors import InvalidInputError, NotFoundError
 from bot.service.commands import SubmitAnswer
 from bot.service.context import Core
-from bot.service.directory import upsert_member
-from bot.service.drops import DropRecord, get_drop
-from bot.service.views import AnswerFeedback, AnswerStatus, QuestionCard
+from bot.service.drops import DropRecord, load_drops
+from bot.service.group_commit import GroupCommit
+from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
-from bot.storage.tables import answers, member_stats, team_members
+from bot.storage.tables import answers, member_stats, members, team_members
 
 
 async def submit_answer(core: Core, cmd: SubmitAnswer) -> AnswerFeedback:
     """Store the member's first answer to a drop; later ones store nothing and say so."""
+    if core.answer_queue is None:
+        core.answer_queue = GroupCommit(partial(record_batch, core))
+    return await core.answer_queue.submit(cmd)
+
+
+@dataclass
+class _Accepted:
+    """An answer that passed every check and is about to be written."""
+
+    index: int
+    cmd: SubmitAnswer
+    drop: DropRecord
+    question: Question
+    chosen: frozenset[str]
+    labels: tuple[str, ...]
+    correct: bool
+    points: int
+    member_id: int = 0
+
+
+async def record_batch(
+    core: Core, batch: Sequence[SubmitAnswer]
+) -> list[AnswerFeedback | Exception]:
+    """Check and write a batch of answers in one transaction, one outcome per answer."""
+    now = core.clock.now()
+    results: list[AnswerFeedback | Exception | None] = [None] * len(batch)
     async with core.db.write() as conn:
-        drop = await get_drop(conn, cmd.drop_id, cmd.channel)
-        question = core.questions[drop.question_id]
-        chosen = _validated_choice(question, cmd.option_ids)
-        card = question_card(
-            core.pack,
-            question,
-            drop_id=drop.id,
-            team_id=drop.team_id,
-            seq=drop.seq,
-            option_order=drop.option_order,
-            opened_at=drop.opened_at,
-            closes_at=drop.closes_at,
-            answer_count=0,
+        drops = await load_drops(conn, {cmd.drop_id for cmd in batch})
+        first: list[_Accepted] = []
+        doubled: list[_Accepted] = []  # a second click by the same member inside this batch
+        seen: set[tuple[int, str]] = set()
+        for index, cmd in enumerate(batch):
+            try:
+                item = _check(core, cmd, drops.get(cmd.drop_id), now, index)
+            except (NotFoundError, InvalidInputError) as exc:
+                results[index] = exc
+                continue
+            if isinstance(item, AnswerFeedback):
+                results[index] = item
+            elif (cmd.drop_id, cmd.user_id) in seen:
+                doubled.append(item)
+            else:
+                seen.add((cmd.drop_id, cmd.user_id))
+                first.append(item)
+        if first:
+            await _resolve_members(conn, first + doubled, now)
+            stored = await _insert_answers(conn, first, now)
+            fresh = [a for a in first if (a.drop.id, a.member_id) in stored]
+            repeats = [a for a in first if (a.drop.id, a.member_id) not in stored] + doubled
+            await _advance_streaks(conn, fresh, now)
+            await _add_to_stats(conn, fresh, now)
+            earlier = await _first_answers(conn, repeats)
+            for a in fresh:
+                results[a.index] = _recorded(a)
+            for a in repeats:
+                results[a.index] = _already(a, earlier[(a.drop.id, a.member_id)])
+    return [r if r is not None else RuntimeError("answer was not processed") for r in results]
+
+
+def _check(
+    core: Core, cmd: SubmitAnswer, drop: DropRecord | None, now: datetime, index: int
+) -> _Accepted | AnswerFeedback:
+    if drop is None or (drop.channel.platform, drop.channel.org_external_id) != (
+        cmd.channel.platform,
+        cmd.channel.org_external_id,
+    ):
+        raise NotFoundError(
+            f"There is no question drop {cmd.drop_id} here; it may have been removed."
         )
-        labels = tuple(sorted(o.label for o in card.options if o.id in chosen))
-        now = core.clock.now()
-        if not drop.is_open(now):
-            return AnswerFeedback(
-                AnswerStatus.CLOSED,
-                f"This question closed at {local_time_text(drop.closes_at, drop.timezone)}, so "
-                "answers are no longer taken. Look for the reveal and catch the next one!",
-                drop.id,
-                labels,
-            )
-        member_id = await upsert_member(conn, drop.org_id, cmd.user_id, cmd.display_name, now)
-        correct = question.is_correct(chosen)
-        points = core.scoring.points(
-            correct=correct,
-            difficulty=question.difficulty,
-            answered_at=now,
-            opened_at=drop.opened_at,
-            closes_at=drop.closes_at,
+    question = core.questions[drop.question_id]
+    chosen = _validated_choice(question, cmd.option_ids)
+    labels = tuple(sorted(drop.label(oid) for oid in chosen))
+    if not drop.is_open(now):
+        return AnswerFeedback(
+            AnswerStatus.CLOSED,
+            f"This question closed at {local_time_text(drop.closes_at, drop.timezone)}, so "
+            "answers are no longer taken. Look for the reveal and catch the next one!",
+            drop.id,
+            labels,
         )
-        inserted = await conn.scalar(
-            insert_for(conn, answers)
-            .values(
-                drop_id=drop.id,
-                member_id=member_id,
-                team_id=drop.team_id,
-                domain_id=question.domain_id,
-                option_ids=",".join(sorted(chosen)),
-                correct=correct,
-                points=points,
-                answered_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=[answers.c.drop_id, answers.c.member_id])
-            .returning(answers.c.id)
-        )
-        if inserted is None:
-            return await _already_answered(conn, drop, member_id, card)
-        await _advance_streak(conn, drop, member_id, now)
-        await _add_to_stats(conn, drop, question, member_id, correct, points, now)
-        count = int(
-            await conn.scalar(select(func.count()).where(answers.c.drop_id == drop.id)) or 0
-        )
-    private = drop.reveal_mode is RevealMode.AT_CLOSE_WITH_FEEDBACK
-    choice = " and ".join(labels)
-    message = f"Your answer {choice} is recorded."
-    if private:
-        message += " Correct!" if correct else " Not quite."
-    else:
-        message += " The answer is revealed when the question closes."
-    return AnswerFeedback(
-        AnswerStatus.RECORDED,
-        message,
-        drop.id,
-        labels,
-        correct=correct if private else None,
-        explanation=question.explanation if private else None,
-        answer_count=count,
+    correct = question.is_correct(chosen)
+    points = core.scoring.points(
+        correct=correct,
+        difficulty=question.difficulty,
+        answered_at=now,
+        opened_at=drop.opened_at,
+        closes_at=drop.closes_at,
     )
+    return _Accepted(index, cmd, drop, question, chosen, labels, correct, points)
 
 
 def _validated_choice(question: Question, option_ids: tuple[str, ...]) -> frozenset[str]:
@@ -118,88 +142,174 @@ def _validated_choice(question: Question, option_ids: tuple[str, ...]) -> frozen
     return chosen
 
 
-async def _already_answered(
-    conn: AsyncConnection, drop: DropRecord, member_id: int, card: QuestionCard
-) -> AnswerFeedback:
-    first = (
-        await conn.execute(
-            select(answers.c.option_ids)
-            .where(answers.c.drop_id == drop.id)
-            .where(answers.c.member_id == member_id)
-        )
-    ).scalar_one()
-    labels = tuple(sorted(o.label for o in card.options if o.id in first.split(",")))
+def _recorded(a: _Accepted) -> AnswerFeedback:
+    private = a.drop.reveal_mode is RevealMode.AT_CLOSE_WITH_FEEDBACK
+    message = f"Your answer {' and '.join(a.labels)} is recorded."
+    if private:
+        message += " Correct!" if a.correct else " Not quite."
+    else:
+        message += " The answer is revealed when the question closes."
+    return AnswerFeedback(
+        AnswerStatus.RECORDED,
+        message,
+        a.drop.id,
+        a.labels,
+        correct=a.correct if private else None,
+        explanation=a.question.explanation if private else None,
+    )
+
+
+def _already(a: _Accepted, first_choice: str) -> AnswerFeedback:
+    labels = tuple(sorted(a.drop.label(oid) for oid in first_choice.split(",")))
     return AnswerFeedback(
         AnswerStatus.ALREADY_ANSWERED,
         f"You already answered {' and '.join(labels)}; only your first answer counts.",
-        drop.id,
+        a.drop.id,
         labels,
     )
 
 
-async def _advance_streak(
-    conn: AsyncConnection, drop: DropRecord, member_id: int, now: datetime
-) -> None:
-    row = (
-        await conn.execute(
-            select(
-                team_members.c.streak_current,
-                team_members.c.streak_best,
-                team_members.c.streak_last_seq,
-            )
-            .where(team_members.c.team_id == drop.team_id)
-            .where(team_members.c.member_id == member_id)
-        )
-    ).first()
-    before = Streak(*row) if row else Streak()
-    after = before.after_answer(drop.seq)
-    values = {
-        "streak_current": after.current,
-        "streak_best": after.best,
-        "streak_last_seq": after.last_seq,
+async def _resolve_members(conn: AsyncConnection, accepted: list[_Accepted], now: datetime) -> None:
+    """Create or refresh the answering members and note their ids."""
+    wanted = {
+        (a.drop.org_id, a.cmd.user_id): (a.cmd.display_name or a.cmd.user_id)[:200]
+        for a in accepted
     }
-    if row is None:
-        await conn.execute(
-            team_members.insert().values(
-                team_id=drop.team_id, member_id=member_id, joined_at=now, is_admin=False, **values
-            )
+    stmt = insert_for(conn, members)
+    result = await conn.execute(
+        stmt.values(
+            [
+                {"org_id": org, "user_id": user, "display_name": name, "created_at": now}
+                for (org, user), name in sorted(wanted.items())
+            ]
         )
-    elif after != before:
-        await conn.execute(
-            update(team_members)
-            .where(team_members.c.team_id == drop.team_id)
-            .where(team_members.c.member_id == member_id)
-            .values(**values)
+        .on_conflict_do_update(
+            index_elements=[members.c.org_id, members.c.user_id],
+            set_={"display_name": stmt.excluded.display_name},
         )
+        .returning(members.c.id, members.c.org_id, members.c.user_id)
+    )
+    ids = {(org, user): member_id for member_id, org, user in result}
+    for a in accepted:
+        a.member_id = ids[(a.drop.org_id, a.cmd.user_id)]
 
 
-async def _add_to_stats(
-    conn: AsyncConnection,
-    drop: DropRecord,
-    question: Question,
-    member_id: int,
-    correct: bool,
-    points: int,
-    now: datetime,
-) -> None:
-    """Add the answer to the member's week, month and all-time rows (the leaderboard aggregate)."""
-    day = local_date(now, drop.timezone)
-    rows = [
-        {
-            "team_id": drop.team_id,
-            "period": period.value,
-            "period_start": start,
-            "domain_id": question.domain_id,
-            "member_id": member_id,
-            "answered": 1,
-            "correct": int(correct),
-            "points": points,
-        }
-        for period, start in period_starts(day).items()
-    ]
-    stmt = insert_for(conn, member_stats).values(rows)
+async def _insert_answers(
+    conn: AsyncConnection, items: list[_Accepted], now: datetime
+) -> set[tuple[int, int]]:
+    """Insert the answers; return the (drop id, member id) pairs that were stored."""
+    result = await conn.execute(
+        insert_for(conn, answers)
+        .values(
+            [
+                {
+                    "drop_id": a.drop.id,
+                    "member_id": a.member_id,
+                    "team_id": a.drop.team_id,
+                    "domain_id": a.question.domain_id,
+                    "option_ids": ",".join(sorted(a.chosen)),
+                    "correct": a.correct,
+                    "points": a.points,
+                    "answered_at": now,
+                }
+                for a in items
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=[answers.c.drop_id, answers.c.member_id])
+        .returning(answers.c.drop_id, answers.c.member_id)
+    )
+    return {(d, m) for d, m in result}
+
+
+async def _first_answers(
+    conn: AsyncConnection, items: list[_Accepted]
+) -> dict[tuple[int, int], str]:
+    if not items:
+        return {}
+    keys = sorted({(a.drop.id, a.member_id) for a in items})
+    result = await conn.execute(
+        select(answers.c.drop_id, answers.c.member_id, answers.c.option_ids).where(
+            tuple_(answers.c.drop_id, answers.c.member_id).in_(keys)
+        )
+    )
+    return {(d, m): o for d, m, o in result}
+
+
+async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: datetime) -> None:
+    if not fresh:
+        return
+    keys = sorted({(a.drop.team_id, a.member_id) for a in fresh})
+    rows = await conn.execute(
+        select(
+            team_members.c.team_id,
+            team_members.c.member_id,
+            team_members.c.streak_current,
+            team_members.c.streak_best,
+            team_members.c.streak_last_seq,
+        ).where(tuple_(team_members.c.team_id, team_members.c.member_id).in_(keys))
+    )
+    streaks = {(t, m): Streak(c, b, s) for t, m, c, b, s in rows}
+    for a in sorted(fresh, key=lambda a: a.drop.seq):
+        key = (a.drop.team_id, a.member_id)
+        streaks[key] = streaks.get(key, Streak()).after_answer(a.drop.seq)
+    stmt = insert_for(conn, team_members)
     await conn.execute(
-        stmt.on_conflict_do_update(
+        stmt.values(
+            [
+                {
+                    "team_id": team_id,
+                    "member_id": member_id,
+                    "joined_at": now,
+                    "is_admin": False,
+                    "streak_current": s.current,
+                    "streak_best": s.best,
+                    "streak_last_seq": s.last_seq,
+                }
+                for (team_id, member_id), s in sorted(streaks.items())
+            ]
+        ).on_conflict_do_update(
+            index_elements=[team_members.c.team_id, team_members.c.member_id],
+            set_={
+                "streak_current": stmt.excluded.streak_current,
+                "streak_best": stmt.excluded.streak_best,
+                "streak_last_seq": stmt.excluded.streak_last_seq,
+            },
+        )
+    )
+
+
+async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: datetime) -> None:
+    """Add the answers to the members' week, month and all-time rows (the leaderboard aggregate)."""
+    if not fresh:
+        return
+    totals: dict[tuple[int, str, object, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for a in fresh:
+        for period, start in period_starts(local_date(now, a.drop.timezone)).items():
+            row = totals[(a.drop.team_id, period.value, start, a.question.domain_id, a.member_id)]
+            row[0] += 1
+            row[1] += int(a.correct)
+            row[2] += a.points
+    stmt = insert_for(conn, member_stats)
+    await conn.execute(
+        stmt.values(
+            [
+                {
+                    "team_id": team_id,
+                    "period": period,
+                    "period_start": start,
+                    "domain_id": domain_id,
+                    "member_id": member_id,
+                    "answered": answered,
+                    "correct": correct,
+                    "points": points,
+                }
+                for (team_id, period, start, domain_id, member_id), (
+                    answered,
+                    correct,
+                    points,
+                ) in sorted(totals.items(), key=lambda kv: str(kv[0]))
+            ]
+        ).on_conflict_do_update(
             index_elements=[
                 member_stats.c.team_id,
                 member_stats.c.period,

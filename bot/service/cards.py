@@ -77,8 +77,3 @@ def reveal_card(card: QuestionCard, question: Question, choices: Iterable[str]) 
         answered=answered,
         correct=correct,
     )
-
-
-def labels_for(card: QuestionCard, option_ids: Iterable[str]) -> tuple[str, ...]:
-    by_id = {o.id: o.label for o in card.options}
-    return tuple(sorted(by_id[oid] for oid in option_ids if oid in by_id))

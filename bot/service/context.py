@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from bot.domain.exam import ExamPack, Question
 from bot.domain.scoring import ScoringPolicy
 from bot.ports import ChatPlatform, Clock
+from bot.service.commands import SubmitAnswer
+from bot.service.group_commit import GroupCommit
+from bot.service.views import AnswerFeedback
 from bot.storage.database import Database
 
 
@@ -19,6 +22,7 @@ class Core:
     scoring: ScoringPolicy = field(default_factory=ScoringPolicy)
     seed: int | None = None  # fixes every selection when set (tests, demos)
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
+    answer_queue: GroupCommit[SubmitAnswer, AnswerFeedback] | None = None  # see answers.py
 
     def platform(self, name: str) -> ChatPlatform:
         try:

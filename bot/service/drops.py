@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import string
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -42,6 +43,10 @@ class DropRecord:
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
+
+    def label(self, option_id: str) -> str:
+        """The letter the option is shown with in this drop (A, B, C …)."""
+        return string.ascii_uppercase[self.option_order.index(option_id)]
 
 
 async def start_drop(core: Core, cmd: StartDrop) -> QuestionCard:
@@ -129,6 +134,18 @@ async def get_drop(
     conn: AsyncConnection, drop_id: int, channel: ChannelRef | None = None
 ) -> DropRecord:
     """A drop by id. With a channel, only a drop of that organisation is found."""
+    drop = (await load_drops(conn, {drop_id})).get(drop_id)
+    if drop is None or (
+        channel is not None
+        and (drop.channel.platform, drop.channel.org_external_id)
+        != (channel.platform, channel.org_external_id)
+    ):
+        raise NotFoundError(f"There is no question drop {drop_id} here; it may have been removed.")
+    return drop
+
+
+async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, DropRecord]:
+    """The drops that exist among `drop_ids`, by id, with their team's channel and time zone."""
     query = (
         select(
             drops,
@@ -140,29 +157,26 @@ async def get_drop(
         )
         .join(teams, teams.c.id == drops.c.team_id)
         .join(organisations, organisations.c.id == teams.c.org_id)
-        .where(drops.c.id == drop_id)
+        .where(drops.c.id.in_(sorted(drop_ids)))
     )
-    row = (await conn.execute(query)).first()
-    if row is None or (
-        channel is not None
-        and (row.platform, row.external_id) != (channel.platform, channel.org_external_id)
-    ):
-        raise NotFoundError(f"There is no question drop {drop_id} here; it may have been removed.")
-    return DropRecord(
-        id=row.id,
-        team_id=row.team_id,
-        org_id=row.org_id,
-        seq=row.seq,
-        question_id=row.question_id,
-        status=row.status,
-        option_order=tuple(row.option_order.split(",")),
-        reveal_mode=RevealMode(row.reveal_mode),
-        opened_at=row.opened_at,
-        closes_at=row.closes_at,
-        message_id=row.message_id,
-        channel=ChannelRef(row.platform, row.external_id, row.channel_id),
-        timezone=row.timezone,
-    )
+    return {
+        row.id: DropRecord(
+            id=row.id,
+            team_id=row.team_id,
+            org_id=row.org_id,
+            seq=row.seq,
+            question_id=row.question_id,
+            status=row.status,
+            option_order=tuple(row.option_order.split(",")),
+            reveal_mode=RevealMode(row.reveal_mode),
+            opened_at=row.opened_at,
+            closes_at=row.closes_at,
+            message_id=row.message_id,
+            channel=ChannelRef(row.platform, row.external_id, row.channel_id),
+            timezone=row.timezone,
+        )
+        for row in await conn.execute(query)
+    }
 
 
 async def recent_drops(core: Core, channel: ChannelRef, limit: int = 5) -> list[DropRecord]:

@@ -75,7 +75,6 @@ class AnswerFeedback:
     chosen_labels: tuple[str, ...]
     correct: bool | None = None  # set only when the reveal mode gives private feedback
     explanation: str | None = None
-    answer_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""Group commit: items submitted while a batch is being written are written together in the next.
+
+One short-lived writer task drains the queue; each submitter awaits its own result. Under load
+many answers share one transaction, which is what lets a single SQLite writer keep up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+BatchWriter = Callable[[Sequence[T]], Awaitable[Sequence[R | Exception]]]
+
+
+class GroupCommit(Generic[T, R]):
+    def __init__(self, write: BatchWriter[T, R], max_batch: int = 200) -> None:
+        self._write = write
+        self._max_batch = max_batch
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            await self._run(batch)
+
+    async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        try:
+            results = await self._write([item for item, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0][1], exc)
+                return
+            for one in batch:  # find the culprit: write each item on its own
+                await self._run([one])
+            return
+        except BaseException:  # cancelled: nobody may wait forever
+            for _, future in batch:
+                future.cancel()
+            raise
+        for (_, future), result in zip(batch, results, strict=True):
+            _settle(future, result)
+
+
+def _settle(future: asyncio.Future[R], result: R | BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
