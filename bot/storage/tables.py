@@ -152,7 +152,6 @@ answers = Table(
     Column("points", Integer, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
     UniqueConstraint("drop_id", "member_id"),
-    Index("ix_answers_team_answered", "team_id", "answered_at"),
 )
 
 # Maintained aggregate for leaderboards: one row per team, period, domain and member, updated in
