@@ -64,7 +64,12 @@ class Database:
         if self.dialect == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseUnavailableError(
+                        f"cannot create the folder for the database {database}: {exc.strerror}"
+                    ) from None
         else:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
             if schema:  # keeps every table in one PostgreSQL schema (tests use one per test)

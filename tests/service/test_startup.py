@@ -79,6 +79,22 @@ def test_unreachable_database_is_one_line() -> None:
     assert "secret" not in result.stderr
 
 
+def test_unwritable_sqlite_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = studybot(
+        "serve",
+        env={
+            "STUDYBOT_DATABASE_URL": f"sqlite:///{blocker}/sub/x.db",
+            "STUDYBOT_CONTENT_DIR": str(MINIPACK),
+        },
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"studybot: cannot create the folder for the database {blocker}/sub/x.db: Not a directory"
+    ]
+
+
 def test_content_lint_and_stats_commands(tmp_path: Path) -> None:
     lint = studybot("content", "lint", str(MINIPACK), env={})
     assert lint.returncode == 0
