@@ -170,3 +170,17 @@ member_stats = Table(
     Column("points", Integer, nullable=False),
     PrimaryKeyConstraint("team_id", "period", "period_start", "domain_id", "member_id"),
 )
+
+# Platform events already handled (Slack event_id, Teams activity id): retried deliveries and
+# several replicas handle each event once.
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("event_id", String(128), nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("platform", "event_id"),
+)
+
+# Adapter-owned tables live in their own modules on the same metadata.
+from bot.storage import slack_tables, teams_tables  # noqa: E402, F401

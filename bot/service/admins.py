@@ -1,0 +1,67 @@
+"""Study admins: members a platform admin has allowed to run a channel's schedule and drops."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.ports import ChannelRef
+from bot.service.context import Core
+from bot.service.directory import find_team, upsert_member
+from bot.storage.dialect import insert_for
+from bot.storage.tables import members, team_members
+
+
+async def set_study_admin(
+    core: Core, channel: ChannelRef, user_id: str, display_name: str, admin: bool
+) -> None:
+    """Make a member a study admin of the channel's team (or stop them being one).
+
+    The door checks that the person asking is allowed to do this (a workspace admin or owner in
+    Slack, a team owner in Teams) before calling.
+    """
+    now = core.clock.now()
+    async with core.db.write() as conn:
+        team = await find_team(conn, channel)
+        member_id = await upsert_member(conn, team.org_id, user_id, display_name, now)
+        stmt = insert_for(conn, team_members).values(
+            team_id=team.id,
+            member_id=member_id,
+            joined_at=now,
+            is_admin=admin,
+            streak_current=0,
+            streak_best=0,
+            streak_last_seq=0,
+        )
+        await conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[team_members.c.team_id, team_members.c.member_id],
+                set_={"is_admin": admin},
+            )
+        )
+
+
+async def is_study_admin(core: Core, channel: ChannelRef, user_id: str) -> bool:
+    """True when the member is a study admin of the channel's team (False for unknown people)."""
+    async with core.db.read() as conn:
+        team = await find_team(conn, channel)
+        value = await conn.scalar(
+            select(team_members.c.is_admin)
+            .join(members, members.c.id == team_members.c.member_id)
+            .where(team_members.c.team_id == team.id)
+            .where(members.c.org_id == team.org_id)
+            .where(members.c.user_id == user_id)
+        )
+    return bool(value)
+
+
+async def study_admins(core: Core, channel: ChannelRef) -> list[str]:
+    """User ids of the channel's study admins."""
+    async with core.db.read() as conn:
+        team = await find_team(conn, channel)
+        rows = await conn.scalars(
+            select(members.c.user_id)
+            .join(team_members, members.c.id == team_members.c.member_id)
+            .where(team_members.c.team_id == team.id, team_members.c.is_admin.is_(True))
+            .order_by(members.c.user_id)
+        )
+        return list(rows)

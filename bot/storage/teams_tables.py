@@ -1,0 +1,1 @@
+"""Tables the Microsoft Teams door keeps (conversation references), on the shared metadata."""

@@ -1,0 +1,1 @@
+"""Adapter tests: the real Slack and Bot Framework SDKs against loopback fakes of their APIs."""

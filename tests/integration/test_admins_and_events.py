@@ -1,0 +1,31 @@
+"""Study admins per channel, and once-only handling of platform events."""
+
+from __future__ import annotations
+
+from bot.service.admins import is_study_admin, set_study_admin, study_admins
+from bot.service.context import Core
+from bot.service.events import first_delivery, forget_old_events
+from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
+from tests.fakes import FakeClock
+
+
+async def test_study_admins_are_per_channel_and_per_organisation(core: Core) -> None:
+    await register(core)
+    await register(core, OTHER_ORG_CHANNEL)
+    assert not await is_study_admin(core, CHANNEL, "amy")
+    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=True)
+    assert await is_study_admin(core, CHANNEL, "amy")
+    assert not await is_study_admin(core, OTHER_ORG_CHANNEL, "amy")  # same id, other workspace
+    assert await study_admins(core, CHANNEL) == ["amy"]
+    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=False)
+    assert not await is_study_admin(core, CHANNEL, "amy")
+    assert await study_admins(core, CHANNEL) == []
+
+
+async def test_each_event_is_handled_once(core: Core, clock: FakeClock) -> None:
+    assert await first_delivery(core, "slack", "Ev01")
+    assert not await first_delivery(core, "slack", "Ev01")  # a retry
+    assert await first_delivery(core, "teams", "Ev01")  # another platform's id space
+    clock.advance(days=3)
+    assert await forget_old_events(core) == 2
+    assert await first_delivery(core, "slack", "Ev01")
