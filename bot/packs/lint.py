@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.domain.exam import ExamPack, Question, QuestionType
 from bot.packs.issues import PackIssue, Severity
 from bot.packs.loader import read_pack
+from bot.packs.similarity import describe, similar_pairs
 
 STEM_WORDS = (40, 150)
 # An absolute word, unless it is code: a YAML key (`always: true`) or a function (`always()`).
@@ -70,6 +71,7 @@ STOP_WORDS = frozenset(
 )
 WORDS_RE = re.compile(r"[a-z][a-z0-9-]+")
 MAX_AGE = timedelta(days=365)
+SIMILARITY_THRESHOLD = 0.4
 
 
 def lint_pack(folder: Path, *, today: date | None = None) -> list[PackIssue]:
@@ -150,7 +152,8 @@ def _content_words(text: str) -> set[str]:
 
 
 def _bank_rules(pack: ExamPack) -> Iterable[str]:
-    """Rules over the whole bank: where the key sits in the authored order."""
+    """Rules over the whole bank: near-duplicates, and where the key sits in the authored order."""
+    yield from describe(similar_pairs(pack.questions, SIMILARITY_THRESHOLD))
     positions: Counter[int] = Counter()
     for q in pack.questions:
         if q.type is QuestionType.SINGLE and not q.ordered and len(q.options) == 4:
