@@ -25,6 +25,7 @@ class StartDrop:
     focus_domain: str | None = None  # default: the schedule's focus, else none
     seed: int | None = None
     occurrence_key: str | None = None
+    deliver_later: bool = False  # leave it pending for the delivery engine (CLI drop-now)
 
 
 @dataclass(frozen=True)

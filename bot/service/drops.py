@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import string
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -10,19 +9,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.periods import ALL_TIME_START, Period
 from bot.domain.schedule import DEFAULT_WINDOW, RevealMode, parse_window
-from bot.domain.selection import DomainRecord, choose_question, option_order
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
 from bot.service.cards import question_card, reveal_card
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
+from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
 from bot.service.views import QuestionCard, RevealCard
-from bot.storage.tables import answers, drops, member_stats, organisations, schedules, teams
+from bot.storage.tables import answers, drops, organisations, schedules, teams
 
-OPEN, CLOSED, REVEALED = "open", "closed", "revealed"
+CLOSED, REVEALED, FAILED = "closed", "revealed", "failed"
+SHOWN = (OPEN, CLOSED, REVEALED)  # drops that reached the channel
 
 
 @dataclass(frozen=True)
@@ -69,65 +68,20 @@ async def start_drop(core: Core, cmd: StartDrop) -> QuestionCard:
         window = cmd.window or _schedule_window(schedule) or DEFAULT_WINDOW
         reveal = RevealMode(schedule.reveal_mode) if schedule else RevealMode.AT_CLOSE
 
-        seq = (
-            int(
-                await conn.scalar(
-                    select(func.coalesce(func.max(drops.c.seq), 0)).where(
-                        drops.c.team_id == team.id
-                    )
-                )
-                or 0
-            )
-            + 1
-        )
-        seed = _seed(core, cmd, team.id, seq)
-        rng = random.Random(seed)
-        question = choose_question(
-            list(core.pack.questions),
-            core.pack.domains,
-            await _times_dropped(conn, team.id),
-            await _domain_records(conn, team.id),
-            rng,
-            focus_domain=focus,
-            last_question_id=await conn.scalar(
-                select(drops.c.question_id)
-                .where(drops.c.team_id == team.id)
-                .order_by(drops.c.seq.desc())
-                .limit(1)
-            ),
-        )
-        order = option_order(question, rng)
-        drop_id = int(
-            (
-                await conn.execute(
-                    drops.insert()
-                    .values(
-                        team_id=team.id,
-                        seq=seq,
-                        question_id=question.id,
-                        status=OPEN,
-                        option_order=",".join(order),
-                        reveal_mode=reveal.value,
-                        selection_seed=seed,
-                        occurrence_key=cmd.occurrence_key,
-                        opened_at=now,
-                        closes_at=now + window,
-                    )
-                    .returning(drops.c.id)
-                )
-            ).scalar_one()
-        )
-        return question_card(
-            core.pack,
-            question,
-            drop_id=drop_id,
+        plan = DropPlan(
             team_id=team.id,
-            seq=seq,
-            option_order=order,
             opened_at=now,
             closes_at=now + window,
-            answer_count=0,
+            reveal_mode=reveal,
+            status=PENDING if cmd.deliver_later else OPEN,
+            focus_domain=focus,
+            occurrence_key=cmd.occurrence_key,
+            seed=cmd.seed,
         )
+        (card,) = await create_drops(core, conn, [plan])
+        if card is None:
+            raise InvalidInputError("Another drop was started at the same moment; try again.")
+        return card
 
 
 async def get_drop(
@@ -256,38 +210,8 @@ async def _reveal(core: Core, conn: AsyncConnection, drop: DropRecord) -> Reveal
     return reveal_card(card, core.questions[drop.question_id], choices)
 
 
-async def _times_dropped(conn: AsyncConnection, team_id: int) -> dict[str, int]:
-    rows = await conn.execute(
-        select(drops.c.question_id, func.count())
-        .where(drops.c.team_id == team_id)
-        .group_by(drops.c.question_id)
-    )
-    return {qid: int(n) for qid, n in rows}
-
-
-async def _domain_records(conn: AsyncConnection, team_id: int) -> dict[str, DomainRecord]:
-    rows = await conn.execute(
-        select(
-            member_stats.c.domain_id,
-            func.sum(member_stats.c.answered),
-            func.sum(member_stats.c.correct),
-        )
-        .where(member_stats.c.team_id == team_id)
-        .where(member_stats.c.period == Period.ALL.value)
-        .where(member_stats.c.period_start == ALL_TIME_START)
-        .group_by(member_stats.c.domain_id)
-    )
-    return {d: DomainRecord(int(a), int(c)) for d, a, c in rows}
-
-
 def _schedule_window(schedule: object | None) -> timedelta | None:
     minutes = getattr(schedule, "window_minutes", None)
     return parse_window(int(minutes)) if minutes else None
 
 
-def _seed(core: Core, cmd: StartDrop, team_id: int, seq: int) -> int:
-    if cmd.seed is not None:
-        return cmd.seed
-    if core.seed is not None:
-        return random.Random(f"{core.seed}:{team_id}:{seq}").getrandbits(62)
-    return random.SystemRandom().getrandbits(62)

@@ -113,8 +113,11 @@ schedules = Table(
     Column("start_date", Date, nullable=True),
     Column("end_date", Date, nullable=True),
     Column("skip_dates", JSON, nullable=False),
+    Column("digest_weekday", SmallInteger, nullable=True),  # 0 = Monday; NULL = no digest
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("last_error", String(500), nullable=True),  # the latest delivery failure, for admins
+    Column("last_error_at", UTCDateTime, nullable=True),
 )
 
 # One question posted to one team, numbered per team (seq), open until closes_at.
@@ -135,8 +138,40 @@ drops = Table(
     Column("closes_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("revealed_at", UTCDateTime, nullable=True),
+    # delivery: scheduled drops wait as "pending" until a worker holding the lease posts them
+    Column("schedule_id", Integer, ForeignKey("schedules.id", ondelete="SET NULL"), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("posted_at", UTCDateTime, nullable=True),
     UniqueConstraint("team_id", "seq"),
     Index("ix_drops_team_status", "team_id", "status"),
+    Index("ix_drops_status_next_attempt", "status", "next_attempt_at"),
+    Index("ix_drops_status_closes", "status", "closes_at"),
+)
+
+# Scheduled occurrences that were not posted because the service was down for longer than the
+# grace period: recorded so that admins can see them and so that they are never posted late.
+skipped_occurrences = Table(
+    "skipped_occurrences",
+    metadata,
+    Column("occurrence_key", String(96), primary_key=True),
+    Column("schedule_id", Integer, ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# Weekly digests already posted (one per schedule and week).
+digests = Table(
+    "digests",
+    metadata,
+    Column("schedule_id", Integer, ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("posted_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("schedule_id", "week_start"),
 )
 
 answers = Table(

@@ -98,7 +98,8 @@ def test_unwritable_sqlite_folder_is_one_line(tmp_path: Path) -> None:
 def test_content_lint_and_stats_commands(tmp_path: Path) -> None:
     lint = studybot("content", "lint", str(MINIPACK), env={})
     assert lint.returncode == 0
-    assert "0 error(s), 6 warning(s)" in lint.stdout
+    assert "0 error(s), 21 warning(s)" in lint.stdout  # six short stems, fifteen look-alike pairs
+    assert "q-01 and q-02 look alike" in lint.stdout
     strict = studybot("content", "lint", "--strict", str(MINIPACK), env={})
     assert strict.returncode == 1
     stats = studybot("content", "stats", str(MINIPACK), env={})
