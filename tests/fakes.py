@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.ports import ChannelRef
+from bot.ports import ChannelRef, DeliveryError
 from bot.service.views import QuestionCard, RevealCard
 
 
@@ -22,20 +22,33 @@ class FakeClock:
 
 @dataclass
 class FakePlatform:
-    """Records what the core asked a chat platform to do."""
+    """Records what the core asked a chat platform to do; can be told to fail."""
 
     platform: str = "fake"
     posted: list[tuple[ChannelRef, QuestionCard]] = field(default_factory=list)
     updated: list[tuple[ChannelRef, str, RevealCard]] = field(default_factory=list)
     texts: list[tuple[ChannelRef, str]] = field(default_factory=list)
+    failures: list[DeliveryError] = field(default_factory=list)  # raised by the next calls
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
 
     async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
+        self._maybe_fail()
         self.posted.append((channel, card))
-        return f"msg-{len(self.posted)}"
+        return f"msg-{card.drop_id}"
 
     async def update_question(self, channel: ChannelRef, message_id: str, card: RevealCard) -> None:
+        self._maybe_fail()
         self.updated.append((channel, message_id, card))
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
+        self._maybe_fail()
         self.texts.append((channel, text))
         return f"text-{len(self.texts)}"
+
+    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None:
+        """Like searching the channel for the message whose metadata names the drop."""
+        found = [c for ch, c in self.posted if ch == channel and c.drop_id == drop_id]
+        return f"msg-{drop_id}" if found else None

@@ -40,6 +40,7 @@ class Schedule:
     start_date: date | None = None
     end_date: date | None = None
     skip_dates: frozenset[date] = field(default_factory=frozenset)
+    digest_weekday: int | None = 0  # the weekly digest's day (0 = Monday), None = no digest
 
     def day_names(self) -> list[str]:
         return [WEEKDAYS[d] for d in sorted(self.days)]
@@ -99,6 +100,7 @@ def parse_schedule(values: Mapping[str, object], domain_ids: Collection[str]) ->
     if start and end and end < start:
         errors["end_date"] = "is before the start date"
     skips = parsed("skip_dates", _dates) or frozenset()
+    digest = parsed("digest", _digest_day) if given("digest") else 0
     active = values.get("active", True)
     if not isinstance(active, bool):
         errors["active"] = "must be true or false"
@@ -116,6 +118,7 @@ def parse_schedule(values: Mapping[str, object], domain_ids: Collection[str]) ->
         start_date=start,
         end_date=end,
         skip_dates=skips,
+        digest_weekday=None if digest == -1 else digest,
     )
 
 
@@ -179,6 +182,16 @@ def parse_window(raw: object) -> timedelta:
     if not MIN_WINDOW <= delta <= MAX_WINDOW:
         raise ValueError("must be between 5 minutes and 7 days")
     return delta
+
+
+def _digest_day(raw: object) -> int:
+    """A weekday for the weekly digest, or -1 for 'off'."""
+    text = str(raw).strip().lower()
+    if text in ("off", "none", "no"):
+        return -1
+    if text[:3] in WEEKDAYS:
+        return WEEKDAYS.index(text[:3])
+    raise ValueError(f"{raw!r} is not a day; use mon … sun, or off")
 
 
 def _reveal(raw: object) -> RevealMode:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.domain.periods import Period
 from bot.ports import ChannelRef
@@ -50,6 +50,7 @@ class ShowLeaderboard:
     domain_id: str | None = None
     user_id: str | None = None  # include this member's row even when outside the top
     limit: int = 10
+    on: date | None = None  # a local day inside the period to show (default: today)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ async def show_leaderboard(core: Core, cmd: ShowLeaderboard) -> LeaderboardView:
     limit = max(1, min(cmd.limit, MAX_LIMIT))
     async with core.db.read() as conn:
         team = await find_team(conn, cmd.channel)
-        start = period_start(cmd.period, local_date(core.clock.now(), team.timezone))
+        day = cmd.on or local_date(core.clock.now(), team.timezone)
+        start = period_start(cmd.period, day)
         rows = ranked(await _member_totals(conn, team.id, cmd.period, start, cmd.domain_id))
     you = next((r for r in rows if cmd.user_id is not None and r.user_id == cmd.user_id), None)
     domain_name = core.pack.domain(cmd.domain_id).name if cmd.domain_id else "All domains"

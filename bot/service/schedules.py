@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.schedule import RevealMode, Schedule, parse_schedule
@@ -14,7 +15,7 @@ from bot.service.commands import SaveSchedule
 from bot.service.context import Core
 from bot.service.directory import find_team, set_team_timezone
 from bot.storage.dialect import insert_for
-from bot.storage.tables import schedules
+from bot.storage.tables import organisations, schedules, teams
 
 
 async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
@@ -33,7 +34,10 @@ async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
         "start_date": schedule.start_date,
         "end_date": schedule.end_date,
         "skip_dates": sorted(d.isoformat() for d in schedule.skip_dates),
+        "digest_weekday": schedule.digest_weekday,
         "updated_at": now,
+        "last_error": None,
+        "last_error_at": None,
     }
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
@@ -84,4 +88,75 @@ def schedule_from_row(row: Row[object]) -> Schedule:
         start_date=m["start_date"],
         end_date=m["end_date"],
         skip_dates=frozenset(date.fromisoformat(d) for d in m["skip_dates"]),
+        digest_weekday=m["digest_weekday"],
     )
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    """A stored schedule with where it belongs and how its deliveries are going."""
+
+    id: int
+    team_id: int
+    team_name: str
+    channel: ChannelRef
+    schedule: Schedule
+    updated_at: datetime
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[ScheduleRecord]:
+    """Every schedule (or the channel's), ordered by organisation and team."""
+    query = (
+        select(
+            schedules,
+            teams.c.name.label("team_name"),
+            teams.c.channel_id,
+            organisations.c.platform,
+            organisations.c.external_id,
+        )
+        .join(teams, teams.c.id == schedules.c.team_id)
+        .join(organisations, organisations.c.id == teams.c.org_id)
+        .order_by(organisations.c.platform, organisations.c.external_id, teams.c.name)
+    )
+    if channel is not None:
+        query = query.where(
+            organisations.c.platform == channel.platform,
+            organisations.c.external_id == channel.org_external_id,
+            teams.c.channel_id == channel.channel_id,
+        )
+    async with core.db.read() as conn:
+        rows = (await conn.execute(query)).all()
+    return [
+        ScheduleRecord(
+            id=row.id,
+            team_id=row.team_id,
+            team_name=row.team_name,
+            channel=ChannelRef(row.platform, row.external_id, row.channel_id),
+            schedule=schedule_from_row(row),
+            updated_at=row.updated_at,
+            last_error=row.last_error,
+            last_error_at=row.last_error_at,
+        )
+        for row in rows
+    ]
+
+
+async def remove_schedule(core: Core, channel: ChannelRef) -> None:
+    """Delete the channel's schedule; drops already posted stay."""
+    async with core.db.write() as conn:
+        team = await find_team(conn, channel)
+        result = await conn.execute(delete(schedules).where(schedules.c.team_id == team.id))
+        if not result.rowcount:
+            raise NotFoundError("This channel has no schedule to remove.")
+
+
+async def record_delivery_error(core: Core, schedule_id: int, message: str) -> None:
+    """Show the admin what went wrong on the schedule (cleared when the schedule is saved)."""
+    async with core.db.write() as conn:
+        await conn.execute(
+            update(schedules)
+            .where(schedules.c.id == schedule_id)
+            .values(last_error=message[:500], last_error_at=core.clock.now())
+        )

@@ -1,0 +1,367 @@
+"""The delivery engine: each tick plans due drops, posts them, reveals closed ones and posts
+weekly digests — with leases so that several replicas never do the same work twice.
+
+A drop is claimed by writing this replica's name and a lease expiry on it; work on it happens
+outside the transaction; the result is recorded only while the lease is still ours. A replica that
+dies mid-work is replaced when its lease runs out. Before posting a drop that an earlier holder may
+already have posted (its lease ran out), the engine asks the platform to find the message first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.backoff import retry_delay
+from bot.domain.periods import Period, local_date, period_start
+from bot.ports import ChannelRef, ChatPlatform, DeliveryError
+from bot.service import drops as drop_service
+from bot.service.announcements import daily_result_text, weekly_digest_text
+from bot.service.commands import CloseDrop, ShowLeaderboard
+from bot.service.context import Core
+from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
+from bot.service.leaderboards import show_leaderboard
+from bot.service.new_drops import OPEN, PENDING
+from bot.service.pacing import Pacer
+from bot.service.planning import PlanResult, plan_due_drops
+from bot.service.schedules import list_schedules, record_delivery_error
+from bot.storage.dialect import insert_for
+from bot.storage.tables import digests
+from bot.storage.tables import drops as drops_table
+
+log = logging.getLogger("studybot.engine")
+LATE_AFTER = timedelta(minutes=5)
+
+
+@runtime_checkable
+class FindsOwnMessages(Protocol):
+    """A platform that can look up the question message it posted for a drop (by metadata)."""
+
+    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    owner: str  # this replica's name, written on the drops it holds
+    grace: timedelta = timedelta(hours=2)
+    lookback: timedelta = timedelta(days=7)
+    lease: timedelta = timedelta(minutes=5)
+    max_attempts: int = 6
+    claim_limit: int = 1000
+
+
+@dataclass(frozen=True)
+class TickReport:
+    planned: PlanResult
+    posted: int
+    failed: int
+    revealed: int
+    digests: int
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        core: Core,
+        settings: EngineSettings,
+        pacer: Pacer | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.core = core
+        self.settings = settings
+        self.pacer = pacer or Pacer()
+        self.rng = rng or random.Random()
+
+    async def tick(self) -> TickReport:
+        planned = await plan_due_drops(
+            self.core, grace=self.settings.grace, lookback=self.settings.lookback
+        )
+        posted, failed = await self.deliver_due()
+        revealed = await self.reveal_due()
+        sent_digests = await self.post_digests()
+        return TickReport(planned, posted, failed, revealed, sent_digests)
+
+    # -- posting ---------------------------------------------------------------------------
+
+    async def deliver_due(self) -> tuple[int, int]:
+        """Post every pending drop whose time has come; returns (posted, failed for good)."""
+        now = self.core.clock.now()
+        claimed = await self._claim(
+            and_(
+                drops_table.c.status == PENDING,
+                drops_table.c.next_attempt_at <= now,
+            ),
+            count_attempt=True,
+        )
+        outcomes = await asyncio.gather(*(self._deliver(drop_id) for drop_id in claimed))
+        return sum(o == "posted" for o in outcomes), sum(o == "failed" for o in outcomes)
+
+    async def _deliver(self, drop_id: int) -> str:
+        async with self.core.db.read() as conn:
+            drop = await drop_service.get_drop(conn, drop_id)
+            attempts = await _attempts(conn, drop_id)
+        try:
+            platform = self.core.platform(drop.channel.platform)
+        except LookupError as exc:
+            await self._give_up(drop, f"{exc}; the drop cannot be posted")
+            return "failed"
+        if attempts > 1 and isinstance(platform, FindsOwnMessages):
+            found = await platform.find_question(drop.channel, drop.id)
+            if found is not None:  # an earlier holder posted it, then died before recording it
+                await self._record_posted(drop, found, drop.opened_at, drop.closes_at)
+                return "posted"
+        await self.pacer.wait_turn(drop.channel)
+        now = self.core.clock.now()
+        opened, closes = _on_time_or_late(drop, now)
+        card = await drop_service.show_drop(self.core, drop.id)
+        card = replace(card, opened_at=opened, closes_at=closes)
+        try:
+            message_id = await platform.post_question(drop.channel, card)
+        except DeliveryError as exc:
+            return await self._failed_attempt(drop, attempts, exc)
+        except Exception as exc:  # an adapter bug must not stop the other posts
+            log.exception("posting drop %s failed unexpectedly", drop.id)
+            return await self._failed_attempt(
+                drop, attempts, DeliveryError(f"unexpected error: {exc}", permanent=False)
+            )
+        await self._record_posted(drop, message_id, opened, closes)
+        return "posted"
+
+    async def _record_posted(
+        self, drop: DropRecord, message_id: str, opened: datetime, closes: datetime
+    ) -> None:
+        async with self.core.db.write() as conn:
+            result = await conn.execute(
+                update(drops_table)
+                .where(
+                    drops_table.c.id == drop.id, drops_table.c.lease_owner == self.settings.owner
+                )
+                .values(
+                    status=OPEN,
+                    message_id=message_id,
+                    posted_at=self.core.clock.now(),
+                    opened_at=opened,
+                    closes_at=closes,
+                    attempts=0,
+                    next_attempt_at=None,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error=None,
+                )
+            )
+        if not result.rowcount:
+            log.warning("drop %s was posted after this replica's lease ran out", drop.id)
+
+    async def _failed_attempt(self, drop: DropRecord, attempts: int, error: DeliveryError) -> str:
+        if error.retry_after:
+            self.pacer.back_off(drop.channel, error.retry_after)
+        if error.permanent or attempts >= self.settings.max_attempts:
+            reason = (
+                str(error) if error.permanent else f"gave up after {attempts} attempts: {error}"
+            )
+            await self._give_up(drop, reason)
+            return "failed"
+        delay = retry_delay(attempts, error.retry_after, self.rng)
+        log.info("drop %s: %s; retrying in %.1f s", drop.id, error, delay)
+        await self._release(
+            drop.id,
+            next_attempt_at=self.core.clock.now() + timedelta(seconds=delay),
+            last_error=str(error)[:500],
+        )
+        return "retry"
+
+    async def _give_up(self, drop: DropRecord, reason: str) -> None:
+        log.error("drop %s to %s failed: %s", drop.id, drop.channel, reason)
+        await self._release(drop.id, status=FAILED, last_error=reason[:500])
+        schedule_id = await self._schedule_of(drop.id)
+        if schedule_id is not None:
+            await record_delivery_error(self.core, schedule_id, f"Question #{drop.seq}: {reason}")
+
+    # -- revealing -------------------------------------------------------------------------
+
+    async def reveal_due(self) -> int:
+        """Close every drop whose window has ended, reveal it in place and post the result."""
+        now = self.core.clock.now()
+        claimed = await self._claim(
+            and_(
+                drops_table.c.status.in_((OPEN, CLOSED)),
+                drops_table.c.closes_at <= now,
+                or_(drops_table.c.next_attempt_at.is_(None), drops_table.c.next_attempt_at <= now),
+            ),
+            count_attempt=False,
+        )
+        outcomes = await asyncio.gather(*(self._reveal(drop_id) for drop_id in claimed))
+        return sum(outcomes)
+
+    async def _reveal(self, drop_id: int) -> bool:
+        drop, reveal = await drop_service.close_drop(self.core, CloseDrop(drop_id))
+        try:
+            platform = self.core.platform(drop.channel.platform)
+            if drop.message_id is not None:
+                await self.pacer.wait_turn(drop.channel)
+                await platform.update_question(drop.channel, drop.message_id, reveal)
+            await self.pacer.wait_turn(drop.channel)
+            await platform.post_text(drop.channel, daily_result_text(reveal))
+        except (DeliveryError, LookupError) as exc:
+            permanent = isinstance(exc, LookupError) or exc.permanent
+            if not permanent:
+                attempts = await self._count_attempt(drop.id)
+                if attempts < self.settings.max_attempts:
+                    retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
+                    delay = retry_delay(attempts, retry_after, self.rng)
+                    await self._release(
+                        drop.id,
+                        next_attempt_at=self.core.clock.now() + timedelta(seconds=delay),
+                        last_error=str(exc)[:500],
+                    )
+                    return False
+            await self._give_up_reveal(drop, str(exc))
+            return False
+        await self._release(drop.id, status=REVEALED, revealed_at=self.core.clock.now())
+        return True
+
+    async def _give_up_reveal(self, drop: DropRecord, reason: str) -> None:
+        log.error("revealing drop %s in %s failed: %s", drop.id, drop.channel, reason)
+        await self._release(
+            drop.id, status=REVEALED, revealed_at=self.core.clock.now(), last_error=reason[:500]
+        )
+        schedule_id = await self._schedule_of(drop.id)
+        if schedule_id is not None:
+            await record_delivery_error(
+                self.core, schedule_id, f"Reveal of question #{drop.seq}: {reason}"
+            )
+
+    # -- weekly digest ---------------------------------------------------------------------
+
+    async def post_digests(self) -> int:
+        """On each schedule's digest day, after its drop time, post last week's leaderboards."""
+        now = self.core.clock.now()
+        sent = 0
+        for record in await list_schedules(self.core):
+            s = record.schedule
+            today = local_date(now, s.timezone)
+            if not s.active or s.digest_weekday is None or today.weekday() != s.digest_weekday:
+                continue
+            if now.astimezone(ZoneInfo(s.timezone)).time() < s.local_time:
+                continue
+            week = period_start(Period.WEEK, today)
+            if not await self._claim_digest(record.id, week):
+                continue
+            if await self._post_digest(record.channel, week - timedelta(days=7), record.id, week):
+                sent += 1
+        return sent
+
+    async def _claim_digest(self, schedule_id: int, week: date) -> bool:
+        async with self.core.db.write() as conn:
+            inserted = await conn.scalar(
+                insert_for(conn, digests)
+                .values(schedule_id=schedule_id, week_start=week, posted_at=self.core.clock.now())
+                .on_conflict_do_nothing()
+                .returning(digests.c.schedule_id)
+            )
+        return inserted is not None
+
+    async def _post_digest(
+        self, channel: ChannelRef, day: date, schedule_id: int, week: date
+    ) -> bool:
+        overall = await show_leaderboard(self.core, ShowLeaderboard(channel, Period.WEEK, on=day))
+        per_domain = [
+            await show_leaderboard(
+                self.core,
+                ShowLeaderboard(channel, Period.WEEK, d.id, limit=3, on=day),
+            )
+            for d in self.core.pack.domains
+        ]
+        try:
+            platform: ChatPlatform = self.core.platform(channel.platform)
+            await self.pacer.wait_turn(channel)
+            await platform.post_text(channel, weekly_digest_text(overall, per_domain))
+        except (DeliveryError, LookupError) as exc:
+            if isinstance(exc, DeliveryError) and not exc.permanent:
+                async with self.core.db.write() as conn:  # let a later tick try again
+                    await conn.execute(
+                        delete(digests).where(
+                            digests.c.schedule_id == schedule_id, digests.c.week_start == week
+                        )
+                    )
+            else:
+                await record_delivery_error(self.core, schedule_id, f"Weekly digest: {exc}")
+            return False
+        return True
+
+    # -- leases ----------------------------------------------------------------------------
+
+    async def _claim(self, condition: ColumnElement[bool], *, count_attempt: bool) -> list[int]:
+        """Take the lease on up to claim_limit drops matching `condition` whose lease is free."""
+        now = self.core.clock.now()
+        free = or_(drops_table.c.lease_until.is_(None), drops_table.c.lease_until < now)
+        candidates = (
+            select(drops_table.c.id)
+            .where(condition, free)
+            .order_by(drops_table.c.next_attempt_at, drops_table.c.id)
+            .limit(self.settings.claim_limit)
+        )
+        async with self.core.db.write() as conn:
+            if conn.dialect.name == "postgresql":
+                candidates = candidates.with_for_update(skip_locked=True)
+            values: dict[str, object] = {
+                "lease_owner": self.settings.owner,
+                "lease_until": now + self.settings.lease,
+            }
+            if count_attempt:
+                values["attempts"] = drops_table.c.attempts + 1
+            claimed = await conn.scalars(
+                update(drops_table)
+                .where(drops_table.c.id.in_(candidates.scalar_subquery()), free)
+                .values(**values)
+                .returning(drops_table.c.id)
+            )
+            return sorted(claimed)
+
+    async def _release(self, drop_id: int, **values: object) -> None:
+        async with self.core.db.write() as conn:
+            await conn.execute(
+                update(drops_table)
+                .where(
+                    drops_table.c.id == drop_id, drops_table.c.lease_owner == self.settings.owner
+                )
+                .values(lease_owner=None, lease_until=None, **values)
+            )
+
+    async def _count_attempt(self, drop_id: int) -> int:
+        async with self.core.db.write() as conn:
+            value = await conn.scalar(
+                update(drops_table)
+                .where(drops_table.c.id == drop_id)
+                .values(attempts=drops_table.c.attempts + 1)
+                .returning(drops_table.c.attempts)
+            )
+        return int(value or 0)
+
+    async def _schedule_of(self, drop_id: int) -> int | None:
+        async with self.core.db.read() as conn:
+            value = await conn.scalar(
+                select(drops_table.c.schedule_id).where(drops_table.c.id == drop_id)
+            )
+        return int(value) if value is not None else None
+
+
+async def _attempts(conn: AsyncConnection, drop_id: int) -> int:
+    value = await conn.scalar(select(drops_table.c.attempts).where(drops_table.c.id == drop_id))
+    return int(value or 0)
+
+
+def _on_time_or_late(drop: DropRecord, now: datetime) -> tuple[datetime, datetime]:
+    """Posted on time (within LATE_AFTER), a drop keeps the schedule's closing time; posted late
+    (after downtime or retries), it keeps the window's length instead."""
+    if now <= drop.opened_at + LATE_AFTER:
+        return min(now, drop.closes_at), drop.closes_at
+    return now, now + (drop.closes_at - drop.opened_at)

@@ -1,0 +1,100 @@
+"""Turns schedules into drops: each due occurrence becomes one pending drop, exactly once.
+
+Every replica may plan; the unique occurrence key (schedule, local date) and, on PostgreSQL, an
+advisory lock make sure an occurrence is created once. Occurrences missed for longer than the
+grace period (the service was down) are recorded as skipped instead of being posted late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.occurrences import Occurrence, occurrences_between
+from bot.domain.schedule import Schedule
+from bot.service.context import Core
+from bot.service.new_drops import PENDING, DropPlan, create_drops
+from bot.service.schedules import schedule_from_row
+from bot.storage.dialect import insert_for
+from bot.storage.tables import drops, schedules, skipped_occurrences
+
+PLAN_LOCK = 7_400_401  # PostgreSQL advisory lock id: one replica plans at a time
+KEY_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    created: int
+    skipped: int
+
+
+async def plan_due_drops(core: Core, *, grace: timedelta, lookback: timedelta) -> PlanResult:
+    """Create a pending drop for every occurrence now due; record those missed beyond grace."""
+    now = core.clock.now()
+    async with core.db.write() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PLAN_LOCK})
+        due: dict[str, tuple[int, int, Occurrence, Schedule]] = {}
+        for row in await conn.execute(select(schedules).where(schedules.c.active.is_(True))):
+            schedule = schedule_from_row(row)
+            since = max(row.updated_at, now - lookback)
+            for occurrence in occurrences_between(schedule, since, now + timedelta(microseconds=1)):
+                due[occurrence.key(row.id)] = (row.id, row.team_id, occurrence, schedule)
+        if not due:
+            return PlanResult(0, 0)
+        done = await _known_keys(conn, list(due))
+        plans, skipped = [], []
+        for key, (schedule_id, team_id, occurrence, schedule) in due.items():
+            if key in done:
+                continue
+            if occurrence.due_at < now - grace:
+                skipped.append(
+                    {
+                        "occurrence_key": key,
+                        "schedule_id": schedule_id,
+                        "local_date": occurrence.local_date,
+                        "due_at": occurrence.due_at,
+                        "recorded_at": now,
+                    }
+                )
+                continue
+            plans.append(
+                DropPlan(
+                    team_id=team_id,
+                    opened_at=occurrence.due_at,
+                    closes_at=occurrence.closes_at,
+                    reveal_mode=schedule.reveal_mode,
+                    status=PENDING,
+                    focus_domain=schedule.focus_domain,
+                    occurrence_key=key,
+                    schedule_id=schedule_id,
+                )
+            )
+        if skipped:
+            await conn.execute(
+                insert_for(conn, skipped_occurrences).values(skipped).on_conflict_do_nothing()
+            )
+        created = await create_drops(core, conn, sorted(plans, key=lambda p: p.opened_at))
+    return PlanResult(sum(card is not None for card in created), len(skipped))
+
+
+async def _known_keys(conn: AsyncConnection, keys: list[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(keys), KEY_CHUNK):
+        chunk = keys[i : i + KEY_CHUNK]
+        known.update(
+            await conn.scalars(
+                select(drops.c.occurrence_key).where(drops.c.occurrence_key.in_(chunk))
+            )
+        )
+        known.update(
+            await conn.scalars(
+                select(skipped_occurrences.c.occurrence_key).where(
+                    skipped_occurrences.c.occurrence_key.in_(chunk)
+                )
+            )
+        )
+    return known

@@ -1,0 +1,257 @@
+"""The delivery engine: on time, exactly once, retried, recovered, revealed — on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.ports import ChannelRef, DeliveryError
+from bot.service.answers import submit_answer
+from bot.service.commands import SaveSchedule, StartDrop, SubmitAnswer
+from bot.service.context import Core
+from bot.service.dispatch import DeliveryEngine, EngineSettings
+from bot.service.drops import start_drop
+from bot.service.pacing import Pacer
+from bot.service.schedules import list_schedules, save_schedule
+from bot.storage.tables import drops, skipped_occurrences
+from tests.conftest import CHANNEL, register
+from tests.fakes import FakeClock, FakePlatform
+
+
+async def no_sleep(_: float) -> None:
+    return None
+
+
+def engine(core: Core, owner: str = "replica-a", **kw: object) -> DeliveryEngine:
+    settings = EngineSettings(owner=owner, lease=timedelta(seconds=60), **kw)  # type: ignore[arg-type]
+    return DeliveryEngine(core, settings, Pacer(sleep=no_sleep), random.Random(1))
+
+
+async def schedule(core: Core, channel: ChannelRef = CHANNEL, **values: object) -> None:
+    fields = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h", **values}
+    await save_schedule(core, SaveSchedule(channel, fields))
+
+
+async def statuses(core: Core) -> list[str]:
+    async with core.db.read() as conn:
+        return list(await conn.scalars(select(drops.c.status).order_by(drops.c.id)))
+
+
+@pytest.fixture(autouse=True)
+def before_nine(clock: FakeClock) -> None:
+    clock.current = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+
+
+async def test_a_due_drop_is_posted_once_then_revealed(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core)
+    e = engine(core)
+    assert (await e.tick()).planned.created == 0
+    clock.current = datetime(2026, 3, 4, 9, 0, 3, tzinfo=UTC)
+    report = await e.tick()
+    assert (report.planned.created, report.posted) == (1, 1)
+    assert (await e.tick()).posted == 0
+    assert len(platform.posted) == 1
+    card = platform.posted[0][1]
+    assert card.opened_at == datetime(2026, 3, 4, 9, 0, 3, tzinfo=UTC)
+    assert card.closes_at == datetime(2026, 3, 4, 17, 0, tzinfo=UTC)  # the schedule's window
+    assert await statuses(core) == ["open"]
+
+    clock.current = datetime(2026, 3, 4, 17, 0, 1, tzinfo=UTC)
+    assert (await e.tick()).revealed == 1
+    assert [m for _, m, _ in platform.updated] == [f"msg-{card.drop_id}"]
+    assert "has closed with no answers" in platform.texts[-1][1]
+    assert await statuses(core) == ["revealed"]
+    assert (await e.tick()).revealed == 0
+
+
+async def test_two_replicas_ticking_together_post_each_drop_once(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    channels = [ChannelRef("fake", "org-1", f"chan-{i}") for i in range(12)]
+    for channel in channels:
+        await register(core, channel)
+        await schedule(core, channel)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    a, b = engine(core, "replica-a"), engine(core, "replica-b")
+    reports = await asyncio.gather(a.tick(), b.tick(), a.tick(), b.tick())
+    assert sum(r.planned.created for r in reports) == 12
+    assert sum(r.posted for r in reports) == 12
+    assert sorted(c.drop_id for _, c in platform.posted) == list(range(1, 13))
+
+
+async def test_retries_honour_retry_after_then_succeed(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    platform.failures = [
+        DeliveryError("rate limited", permanent=False, retry_after=30),
+        DeliveryError("server error 503", permanent=False),
+    ]
+    e = engine(core)
+    assert (await e.tick()).posted == 0
+    async with core.db.read() as conn:
+        wait = await conn.scalar(select(drops.c.next_attempt_at))
+    assert wait is not None
+    assert wait >= clock.current + timedelta(seconds=30)
+    clock.current += timedelta(seconds=29)
+    assert (await e.tick()).posted == 0  # not before Retry-After
+    clock.current = wait
+    assert (await e.tick()).posted == 0  # the 503
+    clock.current += timedelta(minutes=5)
+    assert (await e.tick()).posted == 1
+    assert len(platform.posted) == 1
+    assert await statuses(core) == ["open"]
+
+
+async def test_permanent_failure_stops_and_shows_on_the_schedule(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    platform.failures = [
+        DeliveryError("channel_not_found: the channel was archived", permanent=True)
+    ]
+    report = await engine(core).tick()
+    assert (report.posted, report.failed) == (0, 1)
+    assert await statuses(core) == ["failed"]
+    (record,) = await list_schedules(core)
+    assert record.last_error == "Question #1: channel_not_found: the channel was archived"
+    clock.current += timedelta(hours=1)
+    assert (await engine(core).tick()).posted == 0
+    assert platform.posted == []
+
+
+async def test_attempts_are_bounded(core: Core, clock: FakeClock, platform: FakePlatform) -> None:
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    platform.failures = [DeliveryError("bad gateway", permanent=False) for _ in range(10)]
+    e = engine(core, max_attempts=3)
+    for _ in range(6):
+        await e.tick()
+        clock.current += timedelta(minutes=10)
+    assert await statuses(core) == ["failed"]
+    assert len(platform.failures) == 7  # three attempts, then it stopped
+    (record,) = await list_schedules(core)
+    assert record.last_error is not None
+    assert "gave up after 3 attempts: bad gateway" in record.last_error
+
+
+async def test_after_downtime_within_grace_posts_late_with_a_full_window(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core, window="1h")
+    clock.current = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # the service was down at 09:00
+    assert (await engine(core).tick()).posted == 1
+    card = platform.posted[0][1]
+    assert card.opened_at == clock.current
+    assert card.closes_at == clock.current + timedelta(hours=1)
+
+
+async def test_after_downtime_beyond_grace_the_occurrence_is_skipped_and_recorded(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 11, 30, tzinfo=UTC)  # 2.5 hours late
+    report = await engine(core).tick()
+    assert (report.planned.created, report.planned.skipped, report.posted) == (0, 1, 0)
+    async with core.db.read() as conn:
+        keys = list(await conn.scalars(select(skipped_occurrences.c.occurrence_key)))
+    assert keys == ["schedule-1:2026-03-04"]
+    assert (await engine(core).tick()).planned == report.planned.__class__(0, 0)
+    assert platform.posted == []
+
+
+async def test_a_crash_after_posting_does_not_post_twice(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    crashed = engine(core, "replica-a")
+    await crashed.tick()  # plans, claims and posts…
+    async with core.db.write() as conn:  # …but "dies" before recording: back to that state
+        await conn.execute(
+            drops.update().values(
+                status="pending",
+                message_id=None,
+                attempts=1,
+                next_attempt_at=clock.current,
+                lease_owner="replica-a",
+                lease_until=clock.current + timedelta(seconds=60),
+            )
+        )
+    survivor = engine(core, "replica-b")
+    assert (await survivor.tick()).posted == 0  # the lease still holds
+    clock.current += timedelta(seconds=61)
+    assert (await survivor.tick()).posted == 1  # took over, found the message, did not re-post
+    assert len(platform.posted) == 1
+    assert await statuses(core) == ["open"]
+
+
+async def test_paused_and_skip_dates_produce_no_drops(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core, skip_dates="2026-03-04", active=True)
+    clock.current = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    assert (await engine(core).tick()).planned.created == 0
+    await schedule(core, active=False)
+    clock.current = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
+    assert (await engine(core).tick()).planned.created == 0
+    assert platform.posted == []
+
+
+async def test_weekly_digest_posts_last_weeks_leaderboard_once(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core, digest="mon")
+    clock.current = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)  # the Friday before
+    card = await start_drop(core, StartDrop(CHANNEL))
+    key = sorted(core.questions[card.question_id].key)
+    await submit_answer(core, SubmitAnswer(CHANNEL, card.drop_id, "amy", "Amy", tuple(key)))
+    clock.current = datetime(2026, 3, 9, 9, 0, 5, tzinfo=UTC)  # Monday, after the drop time
+    e = engine(core)
+    first = await e.tick()
+    second = await e.tick()
+    assert (first.digests, second.digests) == (1, 0)
+    (digest,) = [t for _, t in platform.texts if t.startswith("Last week's leaderboard")]
+    points = 10 * core.questions[card.question_id].difficulty
+    assert digest.splitlines()[:2] == [
+        "Last week's leaderboard (02 Mar – 08 Mar 2026)",
+        f"Overall: 1. Amy ({points} pts, 1/1)",
+    ]
+    domain = core.pack.domain(card.domain_id)
+    assert f"{domain.id} {domain.name}: 1. Amy ({points} pts, 1/1)" in digest
+
+
+async def test_drops_planned_by_dst_rules_one_per_day(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    await register(core)
+    await schedule(core, time="02:30", timezone="Europe/Berlin", window="1h")
+    clock.current = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
+    e = engine(core)
+    while clock.current < datetime(2026, 4, 1, tzinfo=UTC):
+        await e.tick()
+        clock.current += timedelta(minutes=30)
+    days = [
+        c.opened_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin")).date().day
+        for _, c in platform.posted
+    ]
+    assert days == [27, 28, 29, 30, 31]
+    async with core.db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(drops)) == 5
