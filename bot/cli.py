@@ -1,4 +1,4 @@
-"""The `studybot` command line: serve, migrate, and content lint/stats."""
+"""The `studybot` command line: serve, migrate, content lint/stats and schedule."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.errors import SettingsError
+from bot.errors import SettingsError, StudybotError
 from bot.packs.issues import PackError, Severity
 from bot.settings import DEFAULT_CONTENT, Settings
 from bot.storage.database import DatabaseUnavailableError
@@ -23,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (SettingsError, DatabaseUnavailableError) as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    except StudybotError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
     except PackError as exc:
@@ -54,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     stats = csub.add_parser("stats", help="questions per domain against the exam weights")
     stats.add_argument("pack", nargs="?", type=Path, default=DEFAULT_CONTENT)
     stats.set_defaults(run=_stats)
+
+    from bot.cli_schedule import add_schedule_commands
+
+    add_schedule_commands(sub)
     return parser
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import build_service
+from bot.service.context import Core
+from bot.service.dispatch import DeliveryEngine, EngineSettings
+from bot.service.pacing import Pacer
 from bot.settings import Settings
 
 log = logging.getLogger("studybot")
@@ -25,7 +31,51 @@ async def serve(settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
+    ticker = start_engine(core, settings) if settings.scheduler else None
     try:
         await uvicorn.Server(config).serve()
     finally:
+        if ticker is not None:
+            ticker.shutdown(wait=False)
         await core.db.dispose()
+
+
+def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
+    return DeliveryEngine(
+        core,
+        EngineSettings(
+            owner=settings.replica_name,
+            grace=timedelta(minutes=settings.grace_minutes),
+            lease=timedelta(seconds=settings.lease_seconds),
+            max_attempts=settings.max_attempts,
+        ),
+        Pacer(per_org_rate=settings.org_posts_per_second),
+    )
+
+
+def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
+    """APScheduler as a local ticker only: the database decides what is due, so any number of
+    replicas may tick; one tick runs at a time here, and a slow one is never doubled up."""
+    engine = build_engine(core, settings)
+
+    async def tick() -> None:
+        try:
+            report = await engine.tick()
+        except Exception:  # keep ticking; the next tick retries what this one could not do
+            log.exception("engine tick failed")
+            return
+        if report.planned.created or report.posted or report.failed or report.revealed:
+            log.info("engine: %s", report)
+
+    ticker = AsyncIOScheduler()
+    ticker.add_job(
+        tick,
+        IntervalTrigger(seconds=settings.tick_seconds),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=core.clock.now(),
+    )
+    ticker.start()
+    log.info("drop engine ticking every %d s as %s", settings.tick_seconds, settings.replica_name)
+    return ticker

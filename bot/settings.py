@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,13 @@ class Settings:
     speed_bonus: int
     selection_seed: int | None
     playground: bool
+    scheduler: bool = True
+    tick_seconds: int = 5
+    grace_minutes: int = 120
+    lease_seconds: int = 300
+    max_attempts: int = 6
+    org_posts_per_second: int = 10
+    replica_name: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +92,22 @@ class Settings:
             speed_bonus=_int(get("STUDYBOT_SPEED_BONUS") or "0", "STUDYBOT_SPEED_BONUS", 0, 100),
             selection_seed=_int(seed, "STUDYBOT_SELECTION_SEED", 0, 2**62) if seed else None,
             playground=_switch(get("STUDYBOT_PLAYGROUND") or "on", "STUDYBOT_PLAYGROUND"),
+            scheduler=_switch(get("STUDYBOT_SCHEDULER") or "on", "STUDYBOT_SCHEDULER"),
+            tick_seconds=_int(get("STUDYBOT_TICK_SECONDS") or "5", "STUDYBOT_TICK_SECONDS", 1, 300),
+            grace_minutes=_int(
+                get("STUDYBOT_GRACE_MINUTES") or "120", "STUDYBOT_GRACE_MINUTES", 0, 24 * 60
+            ),
+            lease_seconds=_int(
+                get("STUDYBOT_LEASE_SECONDS") or "300", "STUDYBOT_LEASE_SECONDS", 5, 3600
+            ),
+            max_attempts=_int(get("STUDYBOT_MAX_ATTEMPTS") or "6", "STUDYBOT_MAX_ATTEMPTS", 1, 50),
+            org_posts_per_second=_int(
+                get("STUDYBOT_ORG_POSTS_PER_SECOND") or "10",
+                "STUDYBOT_ORG_POSTS_PER_SECOND",
+                1,
+                1000,
+            ),
+            replica_name=get("STUDYBOT_REPLICA_NAME") or f"{socket.gethostname()}:{os.getpid()}",
         )
 
 

@@ -134,12 +134,12 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
 
 
 async def recent_drops(core: Core, channel: ChannelRef, limit: int = 5) -> list[DropRecord]:
-    """The team's newest drops, newest first."""
+    """The team's newest drops that reached the channel, newest first."""
     async with core.db.read() as conn:
         team = await find_team(conn, channel)
         ids = await conn.scalars(
             select(drops.c.id)
-            .where(drops.c.team_id == team.id)
+            .where(drops.c.team_id == team.id, drops.c.status.in_(SHOWN))
             .order_by(drops.c.seq.desc())
             .limit(limit)
         )
@@ -213,5 +213,3 @@ async def _reveal(core: Core, conn: AsyncConnection, drop: DropRecord) -> Reveal
 def _schedule_window(schedule: object | None) -> timedelta | None:
     minutes = getattr(schedule, "window_minutes", None)
     return parse_window(int(minutes)) if minutes else None
-
-

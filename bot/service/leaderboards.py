@@ -15,6 +15,7 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
 from bot.service.context import Core
 from bot.service.directory import TeamRecord, find_member, find_team
+from bot.service.drops import SHOWN
 from bot.service.views import (
     DomainProgress,
     LeaderboardRow,
@@ -247,7 +248,9 @@ async def _last_closed_seq(conn: AsyncConnection, team: TeamRecord, core: Core) 
     """The highest sequence number among the team's drops whose window has ended."""
     value = await conn.scalar(
         select(func.max(drops.c.seq)).where(
-            drops.c.team_id == team.id, drops.c.closes_at <= core.clock.now()
+            drops.c.team_id == team.id,
+            drops.c.closes_at <= core.clock.now(),
+            drops.c.status.in_(SHOWN),
         )
     )
     return int(value or 0)
