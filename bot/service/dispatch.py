@@ -12,19 +12,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.backoff import retry_delay
 from bot.domain.periods import Period, local_date, period_start
 from bot.ports import ChannelRef, ChatPlatform, DeliveryError
 from bot.service import drops as drop_service
 from bot.service.announcements import daily_result_text, weekly_digest_text
+from bot.service.cards import question_card
 from bot.service.commands import CloseDrop, ShowLeaderboard
 from bot.service.context import Core
 from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
@@ -107,7 +107,7 @@ class DeliveryEngine:
     async def _deliver(self, drop_id: int) -> str:
         async with self.core.db.read() as conn:
             drop = await drop_service.get_drop(conn, drop_id)
-            attempts = await _attempts(conn, drop_id)
+        attempts = drop.attempts
         try:
             platform = self.core.platform(drop.channel.platform)
         except LookupError as exc:
@@ -121,8 +121,17 @@ class DeliveryEngine:
         await self.pacer.wait_turn(drop.channel)
         now = self.core.clock.now()
         opened, closes = _on_time_or_late(drop, now)
-        card = await drop_service.show_drop(self.core, drop.id)
-        card = replace(card, opened_at=opened, closes_at=closes)
+        card = question_card(
+            self.core.pack,
+            self.core.questions[drop.question_id],
+            drop_id=drop.id,
+            team_id=drop.team_id,
+            seq=drop.seq,
+            option_order=drop.option_order,
+            opened_at=opened,
+            closes_at=closes,
+            answer_count=0,  # nobody can answer a drop before it is posted
+        )
         try:
             message_id = await platform.post_question(drop.channel, card)
         except DeliveryError as exc:
@@ -352,11 +361,6 @@ class DeliveryEngine:
                 select(drops_table.c.schedule_id).where(drops_table.c.id == drop_id)
             )
         return int(value) if value is not None else None
-
-
-async def _attempts(conn: AsyncConnection, drop_id: int) -> int:
-    value = await conn.scalar(select(drops_table.c.attempts).where(drops_table.c.id == drop_id))
-    return int(value or 0)
 
 
 def _on_time_or_late(drop: DropRecord, now: datetime) -> tuple[datetime, datetime]:

@@ -39,6 +39,7 @@ class DropRecord:
     message_id: str | None
     channel: ChannelRef
     timezone: str
+    attempts: int = 0
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
@@ -128,6 +129,7 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             message_id=row.message_id,
             channel=ChannelRef(row.platform, row.external_id, row.channel_id),
             timezone=row.timezone,
+            attempts=row.attempts,
         )
         for row in await conn.execute(query)
     }

@@ -1,0 +1,1 @@
+"""Loopback stand-ins for a chat platform, shared by the multi-replica test and the benchmarks."""
