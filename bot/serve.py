@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import build_service
@@ -61,11 +62,22 @@ def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
     async def tick() -> None:
         try:
             report = await engine.tick()
+            if report.planned.created or report.posted or report.failed or report.revealed:
+                log.info("engine: %s", report)
+            # drops are planned ahead; wake exactly when the next one is due
+            due = await engine.next_due()
+            if due is not None and due < core.clock.now() + timedelta(
+                seconds=settings.tick_seconds
+            ):
+                ticker.add_job(
+                    engine.deliver_due,
+                    DateTrigger(run_date=max(due, core.clock.now())),
+                    id="deliver-on-time",
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                )
         except Exception:  # keep ticking; the next tick retries what this one could not do
             log.exception("engine tick failed")
-            return
-        if report.planned.created or report.posted or report.failed or report.revealed:
-            log.info("engine: %s", report)
 
     ticker = AsyncIOScheduler()
     ticker.add_job(

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 
 from bot.domain.backoff import retry_delay
 from bot.domain.periods import Period, local_date, period_start
@@ -28,6 +29,7 @@ from bot.service.cards import question_card
 from bot.service.commands import CloseDrop, ShowLeaderboard
 from bot.service.context import Core
 from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
+from bot.service.group_commit import GroupCommit
 from bot.service.leaderboards import show_leaderboard
 from bot.service.new_drops import OPEN, PENDING
 from bot.service.pacing import Pacer
@@ -39,6 +41,27 @@ from bot.storage.tables import drops as drops_table
 
 log = logging.getLogger("studybot.engine")
 LATE_AFTER = timedelta(minutes=5)
+RECORD_POSTED = (
+    update(drops_table)
+    .where(
+        drops_table.c.id == bindparam("b_id"),
+        drops_table.c.lease_owner == bindparam("b_owner"),
+    )
+    .values(
+        status=OPEN,
+        message_id=bindparam("b_message_id"),
+        posted_at=bindparam("b_posted_at"),
+        opened_at=bindparam("b_opened_at"),
+        closes_at=bindparam("b_closes_at"),
+        attempts=0,
+        next_attempt_at=None,
+        lease_owner=None,
+        lease_until=None,
+        last_error=None,
+    )
+)
+QUICK_RETRIES = 3  # a 429 asking to wait at most QUICK_RETRY_WAIT is retried in place
+QUICK_RETRY_WAIT = 5.0
 
 
 @runtime_checkable
@@ -53,6 +76,7 @@ class EngineSettings:
     owner: str  # this replica's name, written on the drops it holds
     grace: timedelta = timedelta(hours=2)
     lookback: timedelta = timedelta(days=7)
+    lookahead: timedelta = timedelta(seconds=60)  # drops are created this early, posted on time
     lease: timedelta = timedelta(minutes=5)
     max_attempts: int = 6
     claim_limit: int = 1000
@@ -79,10 +103,14 @@ class DeliveryEngine:
         self.settings = settings
         self.pacer = pacer or Pacer()
         self.rng = rng or random.Random()
+        self._recorder: GroupCommit[dict[str, object], None] = GroupCommit(self._record_many)
 
     async def tick(self) -> TickReport:
         planned = await plan_due_drops(
-            self.core, grace=self.settings.grace, lookback=self.settings.lookback
+            self.core,
+            grace=self.settings.grace,
+            lookback=self.settings.lookback,
+            lookahead=self.settings.lookahead,
         )
         posted, failed = await self.deliver_due()
         revealed = await self.reveal_due()
@@ -101,12 +129,12 @@ class DeliveryEngine:
             ),
             count_attempt=True,
         )
-        outcomes = await asyncio.gather(*(self._deliver(drop_id) for drop_id in claimed))
+        async with self.core.db.read() as conn:
+            found = await drop_service.load_drops(conn, set(claimed))
+        outcomes = await asyncio.gather(*(self._deliver(found[i]) for i in claimed if i in found))
         return sum(o == "posted" for o in outcomes), sum(o == "failed" for o in outcomes)
 
-    async def _deliver(self, drop_id: int) -> str:
-        async with self.core.db.read() as conn:
-            drop = await drop_service.get_drop(conn, drop_id)
+    async def _deliver(self, drop: DropRecord) -> str:
         attempts = drop.attempts
         try:
             platform = self.core.platform(drop.channel.platform)
@@ -118,56 +146,71 @@ class DeliveryEngine:
             if found is not None:  # an earlier holder posted it, then died before recording it
                 await self._record_posted(drop, found, drop.opened_at, drop.closes_at)
                 return "posted"
-        await self.pacer.wait_turn(drop.channel)
-        now = self.core.clock.now()
-        opened, closes = _on_time_or_late(drop, now)
-        card = question_card(
-            self.core.pack,
-            self.core.questions[drop.question_id],
-            drop_id=drop.id,
-            team_id=drop.team_id,
-            seq=drop.seq,
-            option_order=drop.option_order,
-            opened_at=opened,
-            closes_at=closes,
-            answer_count=0,  # nobody can answer a drop before it is posted
-        )
-        try:
-            message_id = await platform.post_question(drop.channel, card)
-        except DeliveryError as exc:
-            return await self._failed_attempt(drop, attempts, exc)
-        except Exception as exc:  # an adapter bug must not stop the other posts
-            log.exception("posting drop %s failed unexpectedly", drop.id)
-            return await self._failed_attempt(
-                drop, attempts, DeliveryError(f"unexpected error: {exc}", permanent=False)
+        for quick_retry in range(QUICK_RETRIES + 1):
+            opened, closes = _on_time_or_late(drop, self.core.clock.now())
+            card = question_card(
+                self.core.pack,
+                self.core.questions[drop.question_id],
+                drop_id=drop.id,
+                team_id=drop.team_id,
+                seq=drop.seq,
+                option_order=drop.option_order,
+                opened_at=opened,
+                closes_at=closes,
+                answer_count=0,  # nobody can answer a drop before it is posted
             )
-        await self._record_posted(drop, message_id, opened, closes)
-        return "posted"
+            try:
+                async with self.pacer.turn(drop.channel):
+                    message_id = await platform.post_question(drop.channel, card)
+            except DeliveryError as exc:
+                short_wait = exc.retry_after is not None and exc.retry_after <= QUICK_RETRY_WAIT
+                if not exc.permanent and short_wait and quick_retry < QUICK_RETRIES:
+                    self.pacer.back_off(drop.channel, exc.retry_after or 0.0)
+                    continue  # rate limited for a moment: wait our turn again, here and now
+                return await self._failed_attempt(drop, attempts, exc)
+            except Exception as exc:  # an adapter bug must not stop the other posts
+                log.exception("posting drop %s failed unexpectedly", drop.id)
+                return await self._failed_attempt(
+                    drop, attempts, DeliveryError(f"unexpected error: {exc}", permanent=False)
+                )
+            await self._record_posted(drop, message_id, opened, closes)
+            return "posted"
+        raise AssertionError("unreachable: the last quick retry returns")
 
     async def _record_posted(
         self, drop: DropRecord, message_id: str, opened: datetime, closes: datetime
     ) -> None:
+        """Record a post; posts finishing together are recorded in one transaction."""
+        await self._recorder.submit(
+            {
+                "b_id": drop.id,
+                "b_message_id": message_id,
+                "b_opened_at": opened,
+                "b_closes_at": closes,
+            }
+        )
+
+    async def _record_many(self, posted: Sequence[dict[str, object]]) -> list[Exception | None]:
+        now = self.core.clock.now()
         async with self.core.db.write() as conn:
-            result = await conn.execute(
-                update(drops_table)
-                .where(
-                    drops_table.c.id == drop.id, drops_table.c.lease_owner == self.settings.owner
-                )
-                .values(
-                    status=OPEN,
-                    message_id=message_id,
-                    posted_at=self.core.clock.now(),
-                    opened_at=opened,
-                    closes_at=closes,
-                    attempts=0,
-                    next_attempt_at=None,
-                    lease_owner=None,
-                    lease_until=None,
-                    last_error=None,
+            stored = set(
+                await conn.scalars(
+                    select(drops_table.c.id).where(
+                        drops_table.c.id.in_([p["b_id"] for p in posted]),
+                        drops_table.c.lease_owner == self.settings.owner,
+                    )
                 )
             )
-        if not result.rowcount:
-            log.warning("drop %s was posted after this replica's lease ran out", drop.id)
+            mine = [p for p in posted if p["b_id"] in stored]
+            if mine:
+                await conn.execute(
+                    RECORD_POSTED,
+                    [{**p, "b_owner": self.settings.owner, "b_posted_at": now} for p in mine],
+                )
+        for p in posted:
+            if p["b_id"] not in stored:
+                log.warning("drop %s was posted after this replica's lease ran out", p["b_id"])
+        return [None] * len(posted)
 
     async def _failed_attempt(self, drop: DropRecord, attempts: int, error: DeliveryError) -> str:
         if error.retry_after:
@@ -194,6 +237,16 @@ class DeliveryEngine:
         if schedule_id is not None:
             await record_delivery_error(self.core, schedule_id, f"Question #{drop.seq}: {reason}")
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending drop is due (so a ticker can wake exactly then)."""
+        async with self.core.db.read() as conn:
+            value: datetime | None = await conn.scalar(
+                select(func.min(drops_table.c.next_attempt_at)).where(
+                    drops_table.c.status == PENDING
+                )
+            )
+        return value
+
     # -- revealing -------------------------------------------------------------------------
 
     async def reveal_due(self) -> int:
@@ -215,10 +268,10 @@ class DeliveryEngine:
         try:
             platform = self.core.platform(drop.channel.platform)
             if drop.message_id is not None:
-                await self.pacer.wait_turn(drop.channel)
-                await platform.update_question(drop.channel, drop.message_id, reveal)
-            await self.pacer.wait_turn(drop.channel)
-            await platform.post_text(drop.channel, daily_result_text(reveal))
+                async with self.pacer.turn(drop.channel):
+                    await platform.update_question(drop.channel, drop.message_id, reveal)
+            async with self.pacer.turn(drop.channel):
+                await platform.post_text(drop.channel, daily_result_text(reveal))
         except (DeliveryError, LookupError) as exc:
             permanent = isinstance(exc, LookupError) or exc.permanent
             if not permanent:
@@ -291,8 +344,8 @@ class DeliveryEngine:
         ]
         try:
             platform: ChatPlatform = self.core.platform(channel.platform)
-            await self.pacer.wait_turn(channel)
-            await platform.post_text(channel, weekly_digest_text(overall, per_domain))
+            async with self.pacer.turn(channel):
+                await platform.post_text(channel, weekly_digest_text(overall, per_domain))
         except (DeliveryError, LookupError) as exc:
             if isinstance(exc, DeliveryError) and not exc.permanent:
                 async with self.core.db.write() as conn:  # let a later tick try again

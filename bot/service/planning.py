@@ -31,8 +31,11 @@ class PlanResult:
     skipped: int
 
 
-async def plan_due_drops(core: Core, *, grace: timedelta, lookback: timedelta) -> PlanResult:
-    """Create a pending drop for every occurrence now due; record those missed beyond grace."""
+async def plan_due_drops(
+    core: Core, *, grace: timedelta, lookback: timedelta, lookahead: timedelta = timedelta(0)
+) -> PlanResult:
+    """Create a pending drop for every occurrence due by now + lookahead (so that it is ready to
+    post the moment it is due); record occurrences missed for longer than grace as skipped."""
     now = core.clock.now()
     async with core.db.write() as conn:
         if conn.dialect.name == "postgresql":
@@ -41,7 +44,9 @@ async def plan_due_drops(core: Core, *, grace: timedelta, lookback: timedelta) -
         for row in await conn.execute(select(schedules).where(schedules.c.active.is_(True))):
             schedule = schedule_from_row(row)
             since = max(row.updated_at, now - lookback)
-            for occurrence in occurrences_between(schedule, since, now + timedelta(microseconds=1)):
+            for occurrence in occurrences_between(
+                schedule, since, now + lookahead + timedelta(microseconds=1)
+            ):
                 due[occurrence.key(row.id)] = (row.id, row.team_id, occurrence, schedule)
         if not due:
             return PlanResult(0, 0)

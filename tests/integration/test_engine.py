@@ -19,16 +19,15 @@ from bot.service.pacing import Pacer
 from bot.service.schedules import list_schedules, save_schedule
 from bot.storage.tables import drops, skipped_occurrences
 from tests.conftest import CHANNEL, register
-from tests.fakes import FakeClock, FakePlatform
-
-
-async def no_sleep(_: float) -> None:
-    return None
+from tests.fakes import FakeClock, FakePlatform, VirtualTime
 
 
 def engine(core: Core, owner: str = "replica-a", **kw: object) -> DeliveryEngine:
     settings = EngineSettings(owner=owner, lease=timedelta(seconds=60), **kw)  # type: ignore[arg-type]
-    return DeliveryEngine(core, settings, Pacer(sleep=no_sleep), random.Random(1))
+    time = VirtualTime()
+    return DeliveryEngine(
+        core, settings, Pacer(monotonic=time.monotonic, sleep=time.sleep), random.Random(1)
+    )
 
 
 async def schedule(core: Core, channel: ChannelRef = CHANNEL, **values: object) -> None:

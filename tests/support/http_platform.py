@@ -1,9 +1,12 @@
-"""A ChatPlatform that talks HTTP to the loopback chat server, mapping its answers the way the
-real doors do: 429 and 5xx are retryable (with Retry-After), 403/404 are permanent."""
+"""A ChatPlatform that talks HTTP (aiohttp, as slack_sdk does) to the loopback chat server,
+mapping its answers the way the real doors do: 429 and 5xx are retryable (with Retry-After),
+403/404 are permanent."""
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
+
+import aiohttp
 
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.views import QuestionCard, RevealCard
@@ -12,29 +15,35 @@ from bot.service.views import QuestionCard, RevealCard
 class HttpChatPlatform:
     def __init__(self, base_url: str, *, platform: str = "loop", replica: str = "") -> None:
         self.platform = platform
-        self._client = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=10,
-            headers={"X-Replica": replica},
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=200),
-        )
+        self._base = base_url
+        self._replica = replica
+        self._session: aiohttp.ClientSession | None = None
 
-    async def _call(self, method: str, path: str, **kwargs: object) -> dict[str, object]:
-        try:
-            response = await self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
-        except httpx.TransportError as exc:
-            raise DeliveryError(f"network error: {exc}", permanent=False) from None
-        if response.status_code == 429 or response.status_code >= 500:
-            retry_after = response.headers.get("Retry-After")
-            raise DeliveryError(
-                f"HTTP {response.status_code}",
-                permanent=False,
-                retry_after=float(retry_after) if retry_after else None,
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        if self._session is None:  # created inside the running event loop
+            self._session = aiohttp.ClientSession(
+                self._base,
+                headers={"X-Replica": self._replica},
+                connector=aiohttp.TCPConnector(),  # aiohttp's default limit, as slack_sdk uses
+                timeout=aiohttp.ClientTimeout(total=10),
             )
-        if response.status_code >= 400:
-            raise DeliveryError(f"HTTP {response.status_code}: {response.text}", permanent=True)
-        data: dict[str, object] = response.json()
-        return data
+        try:
+            async with self._session.request(method, path, **kwargs) as response:
+                if response.status == 429 or response.status >= 500:
+                    retry_after = response.headers.get("Retry-After")
+                    raise DeliveryError(
+                        f"HTTP {response.status}",
+                        permanent=False,
+                        retry_after=float(retry_after) if retry_after else None,
+                    )
+                if response.status >= 400:
+                    raise DeliveryError(
+                        f"HTTP {response.status}: {await response.text()}", permanent=True
+                    )
+                data: dict[str, Any] = await response.json()
+                return data
+        except aiohttp.ClientError as exc:
+            raise DeliveryError(f"network error: {exc}", permanent=False) from None
 
     async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
         data = await self._call(
@@ -71,11 +80,12 @@ class HttpChatPlatform:
             params={
                 "org": channel.org_external_id,
                 "channel": channel.channel_id,
-                "drop_id": drop_id,
+                "drop_id": str(drop_id),
             },
         )
         ts = data.get("ts")
         return str(ts) if ts else None
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()

@@ -1,0 +1,161 @@
+"""Benchmark: one scheduled minute fanned out to 1,000 channels in 50 workspaces.
+
+A loopback chat API (tests/support/chat_server.py, its own process) enforces one message per
+second per channel and a limit of posts per rolling second per workspace, answering 429 with
+Retry-After beyond them. The drop engine plans the 1,000 due drops and posts them through the
+same ChatPlatform port the doors implement. Printed: the time from the tick that found them due to
+the last post, the minimum those limits allow, their ratio, and duplicates and misses. Usage:
+
+    .venv/bin/python -m tests.perf.bench_fanout [--rate 5] [--database-url postgresql://…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from bot.bootstrap import build_core
+from bot.ports import ChannelRef
+from bot.service.commands import RegisterTeam, SaveSchedule
+from bot.service.directory import register_team
+from bot.service.dispatch import DeliveryEngine, EngineSettings
+from bot.service.pacing import Pacer
+from bot.service.schedules import save_schedule
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.support.http_platform import HttpChatPlatform
+
+ROOT = Path(__file__).parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(rate: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.chat_server",
+            "--port",
+            str(port),
+            "--per-org-rate",
+            str(rate),
+        ],
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(f"{base}/stats")
+            return server, base
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise SystemExit("the chat server did not start")
+
+
+async def fan_out(args: argparse.Namespace, base: str, tmp: Path) -> None:
+    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    schema = None
+    if url.startswith("postgres"):
+        schema = f"bench_{random.randrange(1 << 30)}"
+        admin = Database(url)
+        async with admin.write() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await admin.dispose()
+    platform = HttpChatPlatform(base, replica="bench")
+    settings = Settings.from_env({"STUDYBOT_DATA_DIR": str(tmp)})
+    core = await build_core(
+        settings, platforms={"loop": platform}, database=Database(url, schema=schema)
+    )
+    per_workspace = args.channels // args.workspaces
+    due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    for i in range(args.channels):
+        channel = ChannelRef("loop", f"ws-{i % args.workspaces}", f"chan-{i}")
+        workspace = f"Workspace {i % args.workspaces}"
+        await register_team(core, RegisterTeam(channel, workspace, f"Team {i}"))
+        await save_schedule(
+            core,
+            SaveSchedule(channel, {"days": "daily", "time": f"{due:%H:%M}", "timezone": "UTC"}),
+        )
+    engine = DeliveryEngine(
+        core,
+        EngineSettings(owner="bench", lease=timedelta(minutes=10)),
+        Pacer(per_org_rate=args.rate),
+    )
+    # as the service does: a tick plans the minute ahead, and the ticker wakes when it is due
+    planned = (await engine.tick()).planned.created
+    print(f"planned {planned} drops ahead of {due:%H:%M:%S} UTC; waiting for the minute")
+    await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+    started = due.timestamp()
+    while (next_due := await engine.next_due()) is not None:
+        await asyncio.sleep(max(0.0, (next_due - datetime.now(UTC)).total_seconds()))
+        await engine.deliver_due()
+        if time.time() - started > 300:
+            raise SystemExit("gave up after 300 s")
+    async with httpx.AsyncClient() as client:
+        stats = (await client.get(f"{base}/stats")).json()
+    posts = stats["posts"]
+    last = max(p["at"] for p in posts)
+    per_drop = Counter(p["drop_id"] for p in posts)
+    per_channel = Counter((p["org"], p["channel"]) for p in posts)
+    minimum = math.ceil(per_workspace / args.rate) - 1
+    elapsed = last - started
+    print(
+        f"database: {core.db.dialect}; {args.channels} channels in {args.workspaces} workspaces; "
+        f"limits: 1 message/s per channel, {args.rate} posts per rolling second per workspace"
+    )
+    print(f"posts: {len(posts)}; 429 answers: {stats['rejected']}")
+    print(
+        f"duplicates: {sum(n - 1 for n in per_drop.values())}; "
+        f"misses: {args.channels - len(per_channel)}"
+    )
+    print(f"time from the scheduled minute to the last post: {elapsed:.2f} s")
+    print(f"minimum the limits allow: {minimum:.2f} s ({per_workspace} posts per workspace)")
+    print(f"ratio: {elapsed / minimum:.2f}x (target 1.25x)")
+    await platform.close()
+    await core.db.dispose()
+    if schema:
+        admin = Database(url)
+        async with admin.write() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--channels", type=int, default=1000)
+    parser.add_argument("--workspaces", type=int, default=50)
+    parser.add_argument(
+        "--rate", type=int, default=5, help="posts per rolling second per workspace"
+    )
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    server, base = start_server(args.rate)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            asyncio.run(fan_out(args, base, Path(tmp)))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
