@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.answers import submit_answer
@@ -17,7 +18,7 @@ from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.drops import start_drop
 from bot.service.pacing import Pacer
 from bot.service.schedules import list_schedules, save_schedule
-from bot.storage.tables import drops, skipped_occurrences
+from bot.storage.tables import drops, schedules, skipped_occurrences
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform, VirtualTime
 
@@ -237,20 +238,31 @@ async def test_weekly_digest_posts_last_weeks_leaderboard_once(
     assert f"{domain.id} {domain.name}: 1. Amy ({points} pts, 1/1)" in digest
 
 
-async def test_drops_planned_by_dst_rules_one_per_day(
-    core: Core, clock: FakeClock, platform: FakePlatform
+@pytest.mark.parametrize(
+    ("zone", "change_day"),
+    [
+        ("Europe/Berlin", datetime(2026, 3, 29, tzinfo=UTC)),
+        ("Europe/Berlin", datetime(2026, 10, 25, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 3, 8, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 11, 1, tzinfo=UTC)),
+        ("Australia/Sydney", datetime(2026, 4, 5, tzinfo=UTC)),
+        ("Australia/Sydney", datetime(2026, 10, 4, tzinfo=UTC)),
+    ],
+)
+async def test_one_drop_per_local_day_across_daylight_saving(
+    core: Core, clock: FakeClock, platform: FakePlatform, zone: str, change_day: datetime
 ) -> None:
     await register(core)
-    await schedule(core, time="02:30", timezone="Europe/Berlin", window="1h")
-    clock.current = datetime(2026, 3, 27, 0, 0, tzinfo=UTC)
+    await schedule(core, time="02:30", timezone=zone, window="1h")
+    async with core.db.write() as conn:  # saved well before the days under test
+        await conn.execute(schedules.update().values(updated_at=change_day - timedelta(days=5)))
+    clock.current = change_day - timedelta(days=2)
     e = engine(core)
-    while clock.current < datetime(2026, 4, 1, tzinfo=UTC):
+    while clock.current < change_day + timedelta(days=3):
         await e.tick()
         clock.current += timedelta(minutes=30)
-    days = [
-        c.opened_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin")).date().day
-        for _, c in platform.posted
-    ]
-    assert days == [27, 28, 29, 30, 31]
-    async with core.db.read() as conn:
-        assert await conn.scalar(select(func.count()).select_from(drops)) == 5
+    local = ZoneInfo(zone)
+    days = [c.opened_at.astimezone(local).date() for _, c in platform.posted]
+    assert len(days) == len(set(days))  # never two on one local day
+    expected = {(change_day + timedelta(days=d)).date() for d in range(-1, 3)}
+    assert expected <= set(days)  # and none missing around the change
