@@ -79,6 +79,7 @@ def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
         except Exception:  # keep ticking; the next tick retries what this one could not do
             log.exception("engine tick failed")
 
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
     ticker = AsyncIOScheduler()
     ticker.add_job(
         tick,

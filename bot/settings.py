@@ -15,32 +15,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
-# name, default, meaning — the README's settings table is written from this list.
-DOCUMENTED: tuple[tuple[str, str, str], ...] = (
-    (
-        "STUDYBOT_DATABASE_URL",
-        "sqlite:///<data dir>/studybot.db",
-        "Database URL: sqlite:///path or postgresql://user:password@host:5432/db.",
-    ),
-    ("STUDYBOT_DATA_DIR", "./data", "Folder for the embedded SQLite database and local files."),
-    ("STUDYBOT_CONTENT_DIR", "content/az400", "The exam pack to load."),
-    ("STUDYBOT_HOST", "127.0.0.1", "Address the service listens on (0.0.0.0 in a container)."),
-    ("STUDYBOT_PORT", "8000", "Port the service listens on."),
-    ("STUDYBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
-    (
-        "STUDYBOT_SPEED_BONUS",
-        "0",
-        "Extra points for a correct answer in the first quarter of the window (0 = off).",
-    ),
-    ("STUDYBOT_SELECTION_SEED", "(random)", "Fixes every question choice; for demos and tests."),
-    (
-        "STUDYBOT_PLAYGROUND",
-        "on",
-        "The local playground channel at / (on or off); turn off in production.",
-    ),
-)
-
-
 @dataclass(frozen=True)
 class Settings:
     database_url: str

@@ -174,6 +174,7 @@ class DeliveryEngine:
                     drop, attempts, DeliveryError(f"unexpected error: {exc}", permanent=False)
                 )
             await self._record_posted(drop, message_id, opened, closes)
+            log.info("posted question #%s (drop %s) to %s", drop.seq, drop.id, drop.channel)
             return "posted"
         raise AssertionError("unreachable: the last quick retry returns")
 
