@@ -22,7 +22,7 @@ from bot.domain.scoring import Streak
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service.commands import SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import DropRecord, load_drops
+from bot.service.drops import DropRecord, load_drops, visible_drop
 from bot.service.group_commit import GroupCommit
 from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
@@ -93,13 +93,7 @@ async def record_batch(
 def _check(
     core: Core, cmd: SubmitAnswer, drop: DropRecord | None, now: datetime, index: int
 ) -> _Accepted | AnswerFeedback:
-    if drop is None or (drop.channel.platform, drop.channel.org_external_id) != (
-        cmd.channel.platform,
-        cmd.channel.org_external_id,
-    ):
-        raise NotFoundError(
-            f"There is no question drop {cmd.drop_id} here; it may have been removed."
-        )
+    drop = visible_drop(drop, cmd.drop_id, cmd.channel)
     question = core.questions[drop.question_id]
     chosen = _validated_choice(question, cmd.option_ids)
     labels = tuple(sorted(drop.label(oid) for oid in chosen))

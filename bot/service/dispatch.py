@@ -25,7 +25,6 @@ from bot.domain.periods import Period, local_date, period_start
 from bot.ports import ChannelRef, ChatPlatform, DeliveryError
 from bot.service import drops as drop_service
 from bot.service.announcements import daily_result_text, weekly_digest_text
-from bot.service.cards import question_card
 from bot.service.commands import CloseDrop, ShowLeaderboard
 from bot.service.context import Core
 from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
@@ -148,17 +147,7 @@ class DeliveryEngine:
                 return "posted"
         for quick_retry in range(QUICK_RETRIES + 1):
             opened, closes = _on_time_or_late(drop, self.core.clock.now())
-            card = question_card(
-                self.core.pack,
-                self.core.questions[drop.question_id],
-                drop_id=drop.id,
-                team_id=drop.team_id,
-                seq=drop.seq,
-                option_order=drop.option_order,
-                opened_at=opened,
-                closes_at=closes,
-                answer_count=0,  # nobody can answer a drop before it is posted
-            )
+            card = drop_service.card_of(self.core, drop, opened_at=opened, closes_at=closes)
             try:
                 async with self.pacer.turn(drop.channel):
                     message_id = await platform.post_question(drop.channel, card)

@@ -89,7 +89,14 @@ async def get_drop(
     conn: AsyncConnection, drop_id: int, channel: ChannelRef | None = None
 ) -> DropRecord:
     """A drop by id. With a channel, only a drop of that organisation is found."""
-    drop = (await load_drops(conn, {drop_id})).get(drop_id)
+    return visible_drop((await load_drops(conn, {drop_id})).get(drop_id), drop_id, channel)
+
+
+def visible_drop(drop: DropRecord | None, drop_id: int, channel: ChannelRef | None) -> DropRecord:
+    """The drop, if it exists and (with a channel) belongs to the channel's organisation.
+
+    A drop of another workspace or tenant is reported exactly like one that does not exist.
+    """
     if drop is None or (
         channel is not None
         and (drop.channel.platform, drop.channel.org_external_id)
@@ -191,8 +198,15 @@ async def record_message_id(core: Core, drop_id: int, message_id: str) -> None:
         await conn.execute(update(drops).where(drops.c.id == drop_id).values(message_id=message_id))
 
 
-async def _card(core: Core, conn: AsyncConnection, drop: DropRecord) -> QuestionCard:
-    count = int(await conn.scalar(select(func.count()).where(answers.c.drop_id == drop.id)) or 0)
+def card_of(
+    core: Core,
+    drop: DropRecord,
+    *,
+    answer_count: int = 0,
+    opened_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> QuestionCard:
+    """The question card of a drop (optionally with the times it is about to be posted with)."""
     return question_card(
         core.pack,
         core.questions[drop.question_id],
@@ -200,10 +214,15 @@ async def _card(core: Core, conn: AsyncConnection, drop: DropRecord) -> Question
         team_id=drop.team_id,
         seq=drop.seq,
         option_order=drop.option_order,
-        opened_at=drop.opened_at,
-        closes_at=drop.closes_at,
-        answer_count=count,
+        opened_at=opened_at or drop.opened_at,
+        closes_at=closes_at or drop.closes_at,
+        answer_count=answer_count,
     )
+
+
+async def _card(core: Core, conn: AsyncConnection, drop: DropRecord) -> QuestionCard:
+    count = int(await conn.scalar(select(func.count()).where(answers.c.drop_id == drop.id)) or 0)
+    return card_of(core, drop, answer_count=count)
 
 
 async def _reveal(core: Core, conn: AsyncConnection, drop: DropRecord) -> RevealCard:
