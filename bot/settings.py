@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str

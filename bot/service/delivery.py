@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from bot.ports import DeliveryError
 from bot.service import drops
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
@@ -9,10 +12,25 @@ from bot.service.views import QuestionCard, RevealCard
 
 
 async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
-    """Open a drop and post it to the channel's platform; the message id is kept for the reveal."""
-    card = await drops.start_drop(core, cmd)
-    message_id = await core.platform(cmd.channel.platform).post_question(cmd.channel, card)
-    await drops.record_message_id(core, card.drop_id, message_id)
+    """Open a drop and post it to the channel now; the message id is kept for the reveal.
+
+    The drop is held under a lease while it is posted. If the post fails, a temporary failure
+    leaves it to the delivery engine's retries and a permanent one marks it failed; either way
+    the error is raised so that the door can tell the admin.
+    """
+    holder = f"drop-now:{uuid.uuid4().hex[:12]}"
+    card = await drops.start_drop(core, cmd, held_by=holder)
+    try:
+        message_id = await core.platform(cmd.channel.platform).post_question(cmd.channel, card)
+    except DeliveryError as exc:
+        await drops.finish_held_post(
+            core, card.drop_id, holder, message_id=None, error=str(exc), permanent=exc.permanent
+        )
+        raise
+    except Exception as exc:
+        await drops.finish_held_post(core, card.drop_id, holder, message_id=None, error=str(exc))
+        raise
+    await drops.finish_held_post(core, card.drop_id, holder, message_id=message_id)
     return card
 
 

@@ -22,6 +22,7 @@ from bot.storage.tables import answers, drops, organisations, schedules, teams
 
 CLOSED, REVEALED, FAILED = "closed", "revealed", "failed"
 SHOWN = (OPEN, CLOSED, REVEALED)  # drops that reached the channel
+HOLD = timedelta(minutes=5)  # how long a held post may take before the engine takes over
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,12 @@ class DropRecord:
         return string.ascii_uppercase[self.option_order.index(option_id)]
 
 
-async def start_drop(core: Core, cmd: StartDrop) -> QuestionCard:
-    """Choose the team's next question and open a drop for it; post it with `delivery`."""
+async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) -> QuestionCard:
+    """Choose the team's next question and open a drop for it; post it with `delivery`.
+
+    With `held_by`, the drop stays pending under that lease holder's name until it is posted
+    (see delivery.drop_now): if the post fails or the process dies, the engine takes it over.
+    """
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
@@ -74,10 +79,12 @@ async def start_drop(core: Core, cmd: StartDrop) -> QuestionCard:
             opened_at=now,
             closes_at=now + window,
             reveal_mode=reveal,
-            status=PENDING if cmd.deliver_later else OPEN,
+            status=PENDING if cmd.deliver_later or held_by else OPEN,
             focus_domain=focus,
             occurrence_key=cmd.occurrence_key,
             seed=cmd.seed,
+            held_by=held_by,
+            held_until=now + HOLD if held_by else None,
         )
         (card,) = await create_drops(core, conn, [plan])
         if card is None:
@@ -193,9 +200,35 @@ async def mark_revealed(core: Core, drop_id: int) -> None:
         )
 
 
-async def record_message_id(core: Core, drop_id: int, message_id: str) -> None:
+async def finish_held_post(
+    core: Core,
+    drop_id: int,
+    holder: str,
+    *,
+    message_id: str | None,
+    error: str | None = None,
+    permanent: bool = False,
+) -> None:
+    """Record how a held post went: posted (open), failed for good, or left to the engine."""
+    if message_id is not None:
+        values: dict[str, object] = {
+            "status": OPEN,
+            "message_id": message_id,
+            "posted_at": core.clock.now(),
+            "attempts": 0,
+            "next_attempt_at": None,
+            "last_error": None,
+        }
+    elif permanent:
+        values = {"status": FAILED, "last_error": (error or "")[:500]}
+    else:  # the delivery engine retries it from now on
+        values = {"next_attempt_at": core.clock.now(), "last_error": (error or "")[:500]}
     async with core.db.write() as conn:
-        await conn.execute(update(drops).where(drops.c.id == drop_id).values(message_id=message_id))
+        await conn.execute(
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.lease_owner == holder)
+            .values(lease_owner=None, lease_until=None, **values)
+        )
 
 
 def card_of(

@@ -41,6 +41,8 @@ class DropPlan:
     occurrence_key: str | None = None
     schedule_id: int | None = None
     seed: int | None = None
+    held_by: str | None = None  # a lease holder posting it right away (see delivery.drop_now)
+    held_until: datetime | None = None
 
 
 async def create_drops(
@@ -81,8 +83,10 @@ async def create_drops(
                 "selection_seed": seed,
                 "occurrence_key": plan.occurrence_key,
                 "schedule_id": plan.schedule_id,
-                "attempts": 0,
+                "attempts": 1 if plan.held_by else 0,
                 "next_attempt_at": plan.opened_at if plan.status == PENDING else None,
+                "lease_owner": plan.held_by,
+                "lease_until": plan.held_until,
                 "opened_at": plan.opened_at,
                 "closes_at": plan.closes_at,
             }

@@ -107,3 +107,27 @@ async def test_closing_another_organisations_drop_is_refused(core: Core) -> None
     with pytest.raises(NotFoundError):
         await delivery.close_and_reveal(core, CloseDrop(card.drop_id, OTHER_ORG_CHANNEL))
     assert (await show_drop(core, card.drop_id, CHANNEL)).closes_at > core.clock.now()
+
+
+async def test_a_failed_drop_now_is_left_to_the_engine_or_marked_failed(
+    core: Core, platform: FakePlatform
+) -> None:
+    from bot.ports import DeliveryError
+    from bot.service.dispatch import DeliveryEngine, EngineSettings
+    from bot.service.drops import recent_drops
+
+    await register(core)
+    platform.failures = [DeliveryError("slack is down (503)", permanent=False)]
+    with pytest.raises(DeliveryError, match="503"):
+        await delivery.drop_now(core, StartDrop(CHANNEL))
+    assert await recent_drops(core, CHANNEL) == []  # members see nothing yet
+    report = await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due()
+    assert report == (1, 0)
+    assert len(platform.posted) == 1
+
+    platform.failures = [DeliveryError("channel_not_found", permanent=True)]
+    with pytest.raises(DeliveryError):
+        await delivery.drop_now(core, StartDrop(CHANNEL))
+    assert await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due() == (0, 0)
+    assert len(platform.posted) == 1
+    assert [d.status for d in await recent_drops(core, CHANNEL)] == ["open"]
