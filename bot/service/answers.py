@@ -171,17 +171,14 @@ async def _resolve_members(conn: AsyncConnection, accepted: list[_Accepted], now
     }
     stmt = insert_for(conn, members)
     result = await conn.execute(
-        stmt.values(
-            [
-                {"org_id": org, "user_id": user, "display_name": name, "created_at": now}
-                for (org, user), name in sorted(wanted.items())
-            ]
-        )
-        .on_conflict_do_update(
+        stmt.on_conflict_do_update(
             index_elements=[members.c.org_id, members.c.user_id],
             set_={"display_name": stmt.excluded.display_name},
-        )
-        .returning(members.c.id, members.c.org_id, members.c.user_id)
+        ).returning(members.c.id, members.c.org_id, members.c.user_id),
+        [
+            {"org_id": org, "user_id": user, "display_name": name, "created_at": now}
+            for (org, user), name in sorted(wanted.items())
+        ],
     )
     ids = {(org, user): member_id for member_id, org, user in result}
     for a in accepted:
@@ -194,23 +191,21 @@ async def _insert_answers(
     """Insert the answers; return the (drop id, member id) pairs that were stored."""
     result = await conn.execute(
         insert_for(conn, answers)
-        .values(
-            [
-                {
-                    "drop_id": a.drop.id,
-                    "member_id": a.member_id,
-                    "team_id": a.drop.team_id,
-                    "domain_id": a.question.domain_id,
-                    "option_ids": ",".join(sorted(a.chosen)),
-                    "correct": a.correct,
-                    "points": a.points,
-                    "answered_at": now,
-                }
-                for a in items
-            ]
-        )
         .on_conflict_do_nothing(index_elements=[answers.c.drop_id, answers.c.member_id])
-        .returning(answers.c.drop_id, answers.c.member_id)
+        .returning(answers.c.drop_id, answers.c.member_id),
+        [
+            {
+                "drop_id": a.drop.id,
+                "member_id": a.member_id,
+                "team_id": a.drop.team_id,
+                "domain_id": a.question.domain_id,
+                "option_ids": ",".join(sorted(a.chosen)),
+                "correct": a.correct,
+                "points": a.points,
+                "answered_at": now,
+            }
+            for a in items
+        ],
     )
     return {(d, m) for d, m in result}
 
@@ -248,27 +243,26 @@ async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: d
         streaks[key] = streaks.get(key, Streak()).after_answer(a.drop.seq)
     stmt = insert_for(conn, team_members)
     await conn.execute(
-        stmt.values(
-            [
-                {
-                    "team_id": team_id,
-                    "member_id": member_id,
-                    "joined_at": now,
-                    "is_admin": False,
-                    "streak_current": s.current,
-                    "streak_best": s.best,
-                    "streak_last_seq": s.last_seq,
-                }
-                for (team_id, member_id), s in sorted(streaks.items())
-            ]
-        ).on_conflict_do_update(
+        stmt.on_conflict_do_update(
             index_elements=[team_members.c.team_id, team_members.c.member_id],
             set_={
                 "streak_current": stmt.excluded.streak_current,
                 "streak_best": stmt.excluded.streak_best,
                 "streak_last_seq": stmt.excluded.streak_last_seq,
             },
-        )
+        ),
+        [
+            {
+                "team_id": team_id,
+                "member_id": member_id,
+                "joined_at": now,
+                "is_admin": False,
+                "streak_current": s.current,
+                "streak_best": s.best,
+                "streak_last_seq": s.last_seq,
+            }
+            for (team_id, member_id), s in sorted(streaks.items())
+        ],
     )
 
 
@@ -285,25 +279,7 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
             row[2] += a.points
     stmt = insert_for(conn, member_stats)
     await conn.execute(
-        stmt.values(
-            [
-                {
-                    "team_id": team_id,
-                    "period": period,
-                    "period_start": start,
-                    "domain_id": domain_id,
-                    "member_id": member_id,
-                    "answered": answered,
-                    "correct": correct,
-                    "points": points,
-                }
-                for (team_id, period, start, domain_id, member_id), (
-                    answered,
-                    correct,
-                    points,
-                ) in sorted(totals.items(), key=lambda kv: str(kv[0]))
-            ]
-        ).on_conflict_do_update(
+        stmt.on_conflict_do_update(
             index_elements=[
                 member_stats.c.team_id,
                 member_stats.c.period,
@@ -316,5 +292,20 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
                 "correct": member_stats.c.correct + stmt.excluded.correct,
                 "points": member_stats.c.points + stmt.excluded.points,
             },
-        )
+        ),
+        [
+            {
+                "team_id": team_id,
+                "period": period,
+                "period_start": start,
+                "domain_id": domain_id,
+                "member_id": member_id,
+                "answered": answered,
+                "correct": correct,
+                "points": points,
+            }
+            for (team_id, period, start, domain_id, member_id), (answered, correct, points) in (
+                sorted(totals.items(), key=lambda kv: str(kv[0]))
+            )
+        ],
     )

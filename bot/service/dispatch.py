@@ -141,7 +141,10 @@ class DeliveryEngine:
             await self._give_up(drop, f"{exc}; the drop cannot be posted")
             return "failed"
         if attempts > 1 and isinstance(platform, FindsOwnMessages):
-            found = await platform.find_question(drop.channel, drop.id)
+            try:
+                found = await platform.find_question(drop.channel, drop.id)
+            except DeliveryError as exc:  # cannot tell whether it was posted: try again later
+                return await self._failed_attempt(drop, attempts, exc)
             if found is not None:  # an earlier holder posted it, then died before recording it
                 await self._record_posted(drop, found, drop.opened_at, drop.closes_at)
                 return "posted"

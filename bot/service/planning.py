@@ -19,7 +19,7 @@ from bot.service.context import Core
 from bot.service.new_drops import PENDING, DropPlan, create_drops
 from bot.service.schedules import schedule_from_row
 from bot.storage.dialect import insert_for
-from bot.storage.tables import drops, schedules, skipped_occurrences
+from bot.storage.tables import drops, organisations, schedules, skipped_occurrences, teams
 
 PLAN_LOCK = 7_400_401  # PostgreSQL advisory lock id: one replica plans at a time
 KEY_CHUNK = 500
@@ -41,7 +41,13 @@ async def plan_due_drops(
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PLAN_LOCK})
         due: dict[str, tuple[int, int, Occurrence, Schedule]] = {}
-        for row in await conn.execute(select(schedules).where(schedules.c.active.is_(True))):
+        active = (
+            select(schedules)
+            .join(teams, teams.c.id == schedules.c.team_id)
+            .join(organisations, organisations.c.id == teams.c.org_id)
+            .where(schedules.c.active.is_(True), organisations.c.active.is_(True))
+        )
+        for row in await conn.execute(active):
             schedule = schedule_from_row(row)
             since = max(row.updated_at, now - lookback)
             for occurrence in occurrences_between(
