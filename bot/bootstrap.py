@@ -4,9 +4,16 @@ imports adapters)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from adapters.slack.http import mount_slack
+from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.socket_mode import SocketModeConnection
+from adapters.teams.server import mount_teams
+from adapters.teams.settings import TeamsSettings
 from adapters.web.app import create_web_app
 from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.domain.scoring import ScoringPolicy
@@ -57,13 +64,51 @@ async def build_core(
 
 
 async def build_service(
-    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[Core, FastAPI]:
-    """The core and the HTTP app with every door that the settings switch on."""
+    """The core and the HTTP app with every door that the settings switch on.
+
+    The doors read their own settings from the same environment, before anything starts, so a
+    bad value stops the start with one line naming it.
+    """
+    slack = SlackSettings.from_env(env)
+    teams = TeamsSettings.from_env(env)
     platforms: dict[str, ChatPlatform] = {}
     if settings.playground:
         platforms["web"] = PlaygroundPlatform()
     core = await build_core(settings, clock=clock, platforms=platforms, database=database)
     if settings.playground:
         await register_playground(core)
-    return core, create_web_app(core, playground=settings.playground)
+    app = create_web_app(core, playground=settings.playground)
+    app.state.slack = mount_slack(app, core, slack) if slack.enabled else None
+    app.state.socket = None
+    if teams.enabled:
+        mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
+    return core, app
+
+
+async def start_doors(app: FastAPI) -> None:
+    """Open what a door keeps open beside the HTTP server (Slack's Socket Mode connection)."""
+    door = app.state.slack
+    if door is not None and door.settings.mode is SlackMode.SOCKET:
+        app.state.socket = SocketModeConnection(door)
+        await app.state.socket.start()  # a refused app token stops the start with SettingsError
+        log.info("Slack connected over Socket Mode")
+
+
+async def stop_doors(app: FastAPI) -> None:
+    if app.state.socket is not None:
+        await app.state.socket.close()
+    if app.state.slack is not None:
+        await app.state.slack.aclose()
+
+
+def build_teams_package(out_dir: Path) -> Path:
+    """The Teams app zip for `studybot teams package` (app id and website from the env)."""
+    from adapters.teams.package import build_package
+
+    return build_package(out_dir)

@@ -1,4 +1,4 @@
-"""The `studybot` command line: serve, migrate, content lint/stats and schedule."""
+"""The `studybot` command line: serve, migrate, content, schedule and teams package."""
 
 from __future__ import annotations
 
@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_schedule import add_schedule_commands
 
     add_schedule_commands(sub)
+
+    teams = sub.add_parser("teams", help="the Microsoft Teams app")
+    tsub = teams.add_subparsers(required=True, metavar="ACTION")
+    package = tsub.add_parser("package", help="build the Teams app package (zip) to upload")
+    package.add_argument("--out", type=Path, default=Path("dist"), help="folder for the zip")
+    package.set_defaults(run=_teams_package)
     return parser
 
 
@@ -113,6 +119,14 @@ def _stats(args: argparse.Namespace) -> int:
 
     pack = load_pack(args.pack)
     print(format_stats(pack, pack_stats(pack)))
+    return 0
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    from bot.bootstrap import build_teams_package
+
+    path = build_teams_package(args.out)
+    print(f"Teams app package: {path} (upload it in Teams: Apps, Manage your apps, Upload)")
     return 0
 
 

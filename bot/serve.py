@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import build_service
+from bot.bootstrap import build_service, start_doors, stop_doors
 from bot.service.context import Core
 from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
@@ -32,12 +32,15 @@ async def serve(settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
-    ticker = start_engine(core, settings) if settings.scheduler else None
+    ticker = None
     try:
+        await start_doors(app)
+        ticker = start_engine(core, settings) if settings.scheduler else None
         await uvicorn.Server(config).serve()
     finally:
         if ticker is not None:
             ticker.shutdown(wait=False)
+        await stop_doors(app)
         await core.db.dispose()
 
 

@@ -1,0 +1,145 @@
+"""Builds the Slack door for the configured mode: the bolt app, its listeners, the outbound port."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.answer_counts import AnswerCountRefresher
+from adapters.slack.answering import register_answering
+from adapters.slack.background import Background
+from adapters.slack.deps import SlackDeps
+from adapters.slack.home import register_home
+from adapters.slack.installations import (
+    DatabaseStateStore,
+    EncryptedInstallationStore,
+    TokenCipher,
+)
+from adapters.slack.lifecycle import register_lifecycle
+from adapters.slack.platform import InstalledTokens, SlackPlatform, StaticToken, TokenSource
+from adapters.slack.replies import PrivateReplies
+from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.slash import register_slash_command
+from bot.service.context import Core
+
+log = logging.getLogger("studybot.slack")
+
+# Keep in step with deploy/slack/manifest.yaml.
+BOT_SCOPES = (
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "team:read",
+    "users:read",
+)
+NOT_INSTALLED = (
+    ":warning: studybot is not installed in this workspace (or it was removed). "
+    "A workspace admin can install it again from the install link."
+)
+STATE_EXPIRATION = timedelta(minutes=10)
+COUNT_REFRESH_SECONDS = 5.0
+ACK_BUDGET_SECONDS = 2.0  # Slack wants the ack within 3 s; leave room for the network
+
+
+@dataclass
+class SlackDoor:
+    """The running Slack door: the bolt app, the outbound platform and what they share."""
+
+    settings: SlackSettings
+    app: AsyncApp
+    deps: SlackDeps
+
+    @property
+    def platform(self) -> SlackPlatform:
+        return self.deps.platform
+
+    async def aclose(self) -> None:
+        await self.deps.background.aclose()
+        await self.deps.counts.aclose()
+        await self.deps.replies.aclose()
+
+
+def build_slack_door(
+    core: Core,
+    settings: SlackSettings,
+    *,
+    count_refresh_seconds: float = COUNT_REFRESH_SECONDS,
+    ack_budget: float = ACK_BUDGET_SECONDS,
+) -> SlackDoor:
+    """The door for settings.mode; also registers its ChatPlatform as core.platforms['slack']."""
+    if not settings.enabled:
+        raise ValueError("the Slack door is off (STUDYBOT_SLACK_MODE=off)")
+    installations: EncryptedInstallationStore | None = None
+    tokens: TokenSource
+    kwargs: dict[str, Any] = {
+        "name": "studybot",
+        "raise_error_for_unhandled_request": False,
+        # Listeners ack themselves as soon as what matters is stored and hand the rest to
+        # deps.background, so bolt returns the ack at once instead of polling for it.
+        "process_before_response": True,
+    }
+    if settings.mode is SlackMode.OAUTH:
+        assert settings.client_id is not None
+        assert settings.client_secret is not None
+        installations = EncryptedInstallationStore(
+            core.db, TokenCipher(settings.token_keys), core.clock
+        )
+        rotator = AsyncTokenRotator(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            client=AsyncWebClient(base_url=settings.api_url),
+        )
+        tokens = InstalledTokens(installations, rotator)
+        kwargs["client"] = AsyncWebClient(base_url=settings.api_url)
+        kwargs["signing_secret"] = settings.signing_secret
+        kwargs["user_facing_authorize_error_message"] = NOT_INSTALLED
+        kwargs["oauth_settings"] = AsyncOAuthSettings(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            scopes=list(BOT_SCOPES),
+            redirect_uri=settings.redirect_uri,
+            installation_store=installations,
+            installation_store_bot_only=True,
+            state_store=DatabaseStateStore(core.db, core.clock, STATE_EXPIRATION),
+            state_expiration_seconds=int(STATE_EXPIRATION.total_seconds()),
+        )
+    else:
+        assert settings.bot_token
+        tokens = StaticToken(settings.bot_token)
+        kwargs["client"] = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+        if settings.mode is SlackMode.SOCKET:
+            kwargs["request_verification_enabled"] = False  # Socket Mode has no HTTP signature
+        else:
+            kwargs["signing_secret"] = settings.signing_secret
+    app = AsyncApp(**kwargs)
+    platform = SlackPlatform(tokens, settings.api_url)
+    deps = SlackDeps(
+        core=core,
+        platform=platform,
+        counts=AnswerCountRefresher(core, platform, count_refresh_seconds),
+        installations=installations,
+        replies=PrivateReplies(),
+        background=Background(),
+        ack_budget=ack_budget,
+    )
+    register_lifecycle(app, deps)  # first: its middleware de-duplicates events
+    register_answering(app, deps)
+    register_slash_command(app, deps)
+    register_home(app, deps)
+
+    @app.error
+    async def on_error(error: Exception) -> None:
+        log.error("Slack request failed: %s: %s", type(error).__name__, error)
+
+    core.platforms[platform.platform] = platform
+    return SlackDoor(settings, app, deps)

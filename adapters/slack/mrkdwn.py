@@ -1,0 +1,43 @@
+"""Safe Slack text: mrkdwn escaping, clipping to Block Kit limits, dates in each reader's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.periods import local_time_text
+
+SECTION_TEXT_MAX = 3000
+PLAIN_TEXT_MAX = 150  # header text, button and option labels allow less; clip() takes the limit
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as control sequences."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten to at most `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def local_date(instant: datetime, fallback_timezone: str = "UTC") -> str:
+    """A date token each reader sees in their own time zone (fallback text for old clients)."""
+    fallback = escape(local_time_text(instant, fallback_timezone))
+    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+def packed(lines: list[str], limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Whole lines joined into as few texts of at most `limit` characters as possible (a line
+    longer than that on its own is clipped)."""
+    texts: list[str] = []
+    for line in lines or [""]:
+        line = clip(line, limit)
+        if texts and len(texts[-1]) + 1 + len(line) <= limit:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return texts

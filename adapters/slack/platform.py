@@ -1,0 +1,144 @@
+"""The core's outbound port on Slack: post and update questions, post text; no retries here."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.delivery_errors import translate
+from adapters.slack.render_question import METADATA_EVENT, question_message, reveal_message
+from adapters.slack.render_reports import text_message
+from bot.ports import ChannelRef, DeliveryError
+from bot.service.views import QuestionCard, RevealCard
+
+PLATFORM = "slack"
+ROTATE_BEFORE_MINUTES = 120  # as bolt does for incoming requests
+FIND_PAGES = 3  # up to 600 newest messages: a drop being re-posted is at most hours old
+
+
+class TokenSource(Protocol):
+    async def bot_token(self, team_id: str) -> str:
+        """The bot token for the workspace; DeliveryError(permanent=True) when there is none."""
+        ...
+
+
+class StaticToken:
+    """One workspace: the bot token from the settings."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def bot_token(self, team_id: str) -> str:
+        return self._token
+
+
+class InstalledTokens:
+    """Many workspaces: the token saved when the workspace installed the app, refreshed first
+    when the app uses token rotation and it expires within ROTATE_BEFORE_MINUTES."""
+
+    def __init__(
+        self, store: AsyncInstallationStore, rotator: AsyncTokenRotator | None = None
+    ) -> None:
+        self._store = store
+        self._rotator = rotator
+
+    async def bot_token(self, team_id: str) -> str:
+        bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            raise DeliveryError(
+                f"studybot is not installed in Slack workspace {team_id}", permanent=True
+            )
+        if self._rotator is not None and bot.bot_refresh_token:
+            try:
+                refreshed = await self._rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES
+                )
+            except Exception as exc:
+                raise translate(exc, "refresh the bot token") from exc
+            if refreshed is not None:
+                await self._store.async_save_bot(refreshed)
+                bot = refreshed
+        return bot.bot_token
+
+
+class SlackPlatform:
+    """Implements bot.ports.ChatPlatform. A message id is the message's `ts` in its channel."""
+
+    platform = PLATFORM
+
+    def __init__(self, tokens: TokenSource, api_url: str) -> None:
+        self._tokens = tokens
+        self._api_url = api_url
+
+    async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
+        return await self._post(channel, question_message(card), "post a question")
+
+    async def update_question(self, channel: ChannelRef, message_id: str, card: RevealCard) -> None:
+        await self.update(channel, message_id, reveal_message(card), "reveal an answer")
+
+    async def refresh_question(
+        self, channel: ChannelRef, message_id: str, card: QuestionCard
+    ) -> None:
+        """Show the question again with its current answer count."""
+        await self.update(channel, message_id, question_message(card), "update a question")
+
+    async def post_text(self, channel: ChannelRef, text: str) -> str:
+        return await self._post(channel, text_message(text), "post a message")
+
+    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None:
+        """The ts of the question message posted for the drop, found by its metadata.
+
+        The delivery engine asks before posting a drop again whose earlier holder may have posted
+        it and died before recording it; only the channel's newest messages are searched.
+        """
+        client = await self._client(channel)
+        cursor: str | None = None
+        for _ in range(FIND_PAGES):
+            try:
+                response = await client.conversations_history(
+                    channel=channel.channel_id, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            except Exception as exc:
+                raise translate(exc, "look for a posted question") from exc
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and payload.get("drop_id") == drop_id
+                ):
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                break
+        return None
+
+    async def update(
+        self, channel: ChannelRef, message_id: str, message: dict[str, Any], action: str
+    ) -> None:
+        client = await self._client(channel)
+        try:
+            await client.chat_update(channel=channel.channel_id, ts=message_id, **message)
+        except Exception as exc:
+            raise translate(exc, action) from exc
+
+    async def _post(self, channel: ChannelRef, message: dict[str, Any], action: str) -> str:
+        client = await self._client(channel)
+        try:
+            response = await client.chat_postMessage(channel=channel.channel_id, **message)
+        except Exception as exc:
+            raise translate(exc, action) from exc
+        ts = response.get("ts")
+        if not isinstance(ts, str):
+            raise DeliveryError(f"Slack did not return a message id to {action}", permanent=False)
+        return ts
+
+    async def _client(self, channel: ChannelRef) -> AsyncWebClient:
+        if channel.platform != PLATFORM:
+            raise DeliveryError(f"{channel.platform} channel given to Slack", permanent=True)
+        token = await self._tokens.bot_token(channel.org_external_id)
+        # retry_handlers=[]: the core's delivery engine owns retries, backoff and pacing.
+        return AsyncWebClient(token=token, base_url=self._api_url, retry_handlers=[])

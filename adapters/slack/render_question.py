@@ -1,0 +1,170 @@
+"""Block Kit for a drop: the question with its answer controls, the reveal, and private feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.mrkdwn import SECTION_TEXT_MAX, clip, escape, local_date, packed, percent
+from bot.service.views import AnswerFeedback, QuestionCard, RevealCard
+
+Block = dict[str, Any]
+
+ANSWER_ACTION = "studybot_answer"  # one button per option: studybot_answer_A, _B …
+PICK_ACTION = "studybot_pick"  # the checkboxes of a "choose two" question
+SUBMIT_ACTION = "studybot_submit"  # the submit button under the checkboxes
+CHOICE_BLOCK = "studybot_choice"
+METADATA_EVENT = "studybot_drop"
+TEXT_PREVIEW = 300
+
+
+def option_value(drop_id: int, option_id: str) -> str:
+    return f"{drop_id}:{option_id}"
+
+
+def question_message(card: QuestionCard) -> dict[str, Any]:
+    """chat.postMessage / chat.update arguments (text, blocks, metadata) for an open question."""
+    blocks: list[Block] = [
+        _heading(card),
+        _section(escape(card.stem)),
+        *(_section(t) for t in packed([f"*{o.label}.* {escape(o.text)}" for o in card.options])),
+    ]
+    if card.multiple:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": CHOICE_BLOCK,
+                "elements": [
+                    {
+                        "type": "checkboxes",
+                        "action_id": PICK_ACTION,
+                        "options": [
+                            {"text": {"type": "plain_text", "text": o.label}, "value": o.id}
+                            for o in card.options
+                        ],
+                    },
+                    {
+                        "type": "button",
+                        "action_id": SUBMIT_ACTION,
+                        "style": "primary",
+                        "text": {"type": "plain_text", "text": f"Submit {card.pick} answers"},
+                        "value": str(card.drop_id),
+                    },
+                ],
+            }
+        )
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "studybot_options",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"{ANSWER_ACTION}_{o.label}",
+                        "text": {"type": "plain_text", "text": o.label},
+                        "value": option_value(card.drop_id, o.id),
+                    }
+                    for o in card.options
+                ],
+            }
+        )
+    how = f"choose {card.pick}, then submit" if card.multiple else "choose one"
+    blocks.append(
+        _context(
+            f"Closes {local_date(card.closes_at)} · {_count(card.answer_count)} · {how} · "
+            "only your first answer counts"
+        )
+    )
+    return {
+        "text": clip(f"Question #{card.seq} ({card.domain_name}): {card.stem}", TEXT_PREVIEW),
+        "blocks": blocks,
+        "metadata": {
+            "event_type": METADATA_EVENT,
+            "event_payload": {"drop_id": card.drop_id, "team_id": card.team_id},
+        },
+    }
+
+
+def reveal_message(reveal: RevealCard) -> dict[str, Any]:
+    """chat.update arguments that replace the question with its answer and the distribution."""
+    card = reveal.question
+    lines = []
+    for r in reveal.results:
+        mark = ":white_check_mark:" if r.is_key else ":x:"
+        line = f"{mark} *{r.option.label}.* {escape(r.option.text)} — {_picked(r.count)}"
+        if r.rationale:
+            line += f"\n    _{escape(r.rationale)}_"
+        lines.append(line)
+    blocks: list[Block] = [
+        _heading(card, closed=True),
+        _section(escape(card.stem)),
+        *(_section(t) for t in packed(lines)),
+        _section(f"*Why:* {escape(reveal.explanation)}"),
+    ]
+    if reveal.references:
+        links = "\n".join(f"• <{ref}>" for ref in reveal.references if _is_link(ref))
+        if links:
+            blocks.append(_section(f"*Read more:*\n{links}"))
+    accuracy = percent(reveal.correct / reveal.answered if reveal.answered else None)
+    blocks.append(
+        _context(
+            f"Closed {local_date(card.closes_at)} · {reveal.answered} answered · "
+            f"{reveal.correct} right ({accuracy})"
+        )
+    )
+    keys = " and ".join(reveal.key_labels)
+    return {
+        "text": clip(f"Answer to question #{card.seq}: {keys}. {reveal.explanation}", TEXT_PREVIEW),
+        "blocks": blocks,
+        "metadata": {
+            "event_type": METADATA_EVENT,
+            "event_payload": {"drop_id": card.drop_id, "team_id": card.team_id},
+        },
+    }
+
+
+def feedback_message(feedback: AnswerFeedback) -> dict[str, Any]:
+    """The member's private reply to an answer: recorded, already answered or closed."""
+    text = feedback.message
+    if feedback.correct is not None:
+        text = (":white_check_mark: " if feedback.correct else ":x: ") + text
+    blocks: list[Block] = [_section(escape(text))]
+    if feedback.explanation:
+        blocks.append(_section(f"*Why:* {escape(feedback.explanation)}"))
+    return {"text": clip(text, TEXT_PREVIEW), "blocks": blocks}
+
+
+def error_message(text: str) -> dict[str, Any]:
+    """A private reply saying what was wrong (nothing was stored)."""
+    return {"text": clip(text, TEXT_PREVIEW), "blocks": [_section(f":warning: {escape(text)}")]}
+
+
+def _heading(card: QuestionCard, *, closed: bool = False) -> Block:
+    state = " · closed" if closed else ""
+    return _section(
+        f"*Question #{card.seq}{state}* · {escape(card.domain_name)}\n"
+        f"_{escape(card.objective_id)} {escape(card.objective_name)}_ · "
+        f"difficulty {card.difficulty}"
+    )
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 3000)}]}
+
+
+def _count(n: int) -> str:
+    if n == 0:
+        return "no answers yet"
+    return "1 answer so far" if n == 1 else f"{n} answers so far"
+
+
+def _picked(n: int) -> str:
+    return "1 pick" if n == 1 else f"{n} picks"
+
+
+def _is_link(ref: str) -> bool:
+    return ref.startswith(("https://", "http://")) and not any(c in ref for c in "<>| ")

@@ -1,0 +1,195 @@
+"""/studybot: leaderboard, me, report, schedule, drop, admins and help, each through the core."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.admins import REFUSAL, look_up, may_administer
+from adapters.slack.delivery_errors import error_code
+from adapters.slack.deps import SlackDeps
+from adapters.slack.render_question import error_message
+from adapters.slack.render_reports import (
+    help_message,
+    leaderboard_message,
+    progress_message,
+    report_message,
+    text_message,
+)
+from adapters.slack.schedule_modal import (
+    CALLBACK_ID,
+    channel_of,
+    field_errors,
+    schedule_modal,
+    submitted_values,
+)
+from adapters.slack.translate import (
+    ChangeStudyAdmin,
+    DropNow,
+    Help,
+    OpenSchedule,
+    channel_ref,
+    slash_command,
+)
+from bot.errors import FieldErrors, StudybotError
+from bot.ports import ChannelRef, DeliveryError
+from bot.service import delivery
+from bot.service.admins import set_study_admin
+from bot.service.commands import (
+    SaveSchedule,
+    ShowLeaderboard,
+    ShowOrgReport,
+    ShowProgress,
+    StartDrop,
+)
+from bot.service.directory import find_team
+from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
+from bot.service.schedules import get_schedule, save_schedule
+
+log = logging.getLogger("studybot.slack")
+COMMAND = "/studybot"
+
+
+def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
+    core = deps.core
+
+    @app.command(COMMAND)
+    async def on_command(
+        ack: AsyncAck,
+        command: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        if not context.team_id:
+            await ack(**error_message("studybot works inside a workspace's channels."))
+            return
+        channel = channel_ref(context.team_id, str(command.get("channel_id", "")))
+        user_id = str(command.get("user_id", ""))
+        parsed = slash_command(
+            str(command.get("text") or ""), channel, user_id, [d.id for d in core.pack.domains]
+        )
+        if isinstance(parsed, ShowLeaderboard | ShowProgress | Help):
+            await ack(**await _quick_reply(deps, parsed))  # read-only: answered in the ack
+            return
+        await ack()  # the rest asks Slack who the person is first: answered via response_url
+
+        async def privileged() -> None:
+            try:
+                message = await _privileged(deps, parsed, channel, user_id, command, client)
+            except Exception as exc:
+                message = _failure(exc)
+            if message is not None:
+                await respond(response_type="ephemeral", **message)
+
+        deps.background.spawn(privileged(), "/studybot")
+
+    @app.view(CALLBACK_ID)
+    async def on_schedule_saved(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        try:
+            channel = channel_ref(str(context.team_id or ""), channel_of(view))
+        except ValueError:
+            await ack(response_action="errors", errors={"days": "This form has expired."})
+            return
+        user = await look_up(client, str(body.get("user", {}).get("id", "")))
+        if not context.team_id or not await may_administer(core, user, channel):
+            await ack(response_action="errors", errors={"days": REFUSAL})
+            return
+        try:
+            schedule = await save_schedule(core, SaveSchedule(channel, submitted_values(view)))
+        except FieldErrors as exc:
+            await ack(response_action="errors", errors=field_errors(exc.errors))
+            return
+        except StudybotError as exc:
+            await ack(response_action="errors", errors={"days": str(exc)})
+            return
+        await ack()
+        state = "" if schedule.active else " (paused)"
+        text = (
+            f"Schedule saved{state}: {', '.join(schedule.day_names())} at "
+            f"{schedule.local_time:%H:%M} {schedule.timezone}, "
+            f"answers open {schedule.window_text()}."
+        )
+        deps.background.spawn(
+            client.chat_postEphemeral(
+                channel=channel.channel_id, user=user.id, **text_message(text)
+            ),
+            "schedule confirmation",
+        )
+
+
+async def _privileged(
+    deps: SlackDeps,
+    parsed: object,
+    channel: ChannelRef,
+    user_id: str,
+    command: dict[str, Any],
+    client: AsyncWebClient,
+) -> dict[str, Any] | None:
+    core = deps.core
+    user = await look_up(client, user_id)
+    if isinstance(parsed, ShowOrgReport):
+        if not await may_administer(core, user, channel):
+            return error_message("The report is for workspace admins and study admins.")
+        return report_message(await show_org_report(core, parsed))
+    if isinstance(parsed, ChangeStudyAdmin):
+        if not user.workspace_admin:
+            return error_message("Only workspace admins and owners can name study admins.")
+        target = await look_up(client, parsed.user_id)
+        await set_study_admin(core, channel, target.id, target.name, parsed.admin)
+        verb = "is now a study admin" if parsed.admin else "is no longer a study admin"
+        return text_message(f"{target.name} {verb} of this channel.")
+    if not await may_administer(core, user, channel):
+        return error_message(REFUSAL)
+    if isinstance(parsed, DropNow):
+        card = await delivery.drop_now(core, StartDrop(channel, focus_domain=parsed.focus_domain))
+        return text_message(f"Question #{card.seq} ({card.domain_name}) is posted.")
+    if isinstance(parsed, OpenSchedule):
+        async with core.db.read() as conn:
+            await find_team(conn, channel)  # a clear error for a channel studybot is not in
+        view = schedule_modal(
+            channel.channel_id,
+            await get_schedule(core, channel),
+            core.pack.domains,
+            user.timezone or "UTC",
+        )
+        await client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
+        return None
+    return help_message()
+
+
+async def _quick_reply(
+    deps: SlackDeps, parsed: ShowLeaderboard | ShowProgress | Help
+) -> dict[str, Any]:
+    try:
+        if isinstance(parsed, ShowLeaderboard):
+            return leaderboard_message(await show_leaderboard(deps.core, parsed))
+        if isinstance(parsed, ShowProgress):
+            return progress_message(await show_progress(deps.core, parsed))
+        return help_message(parsed.note)
+    except Exception as exc:
+        return _failure(exc)
+
+
+def _failure(exc: Exception) -> dict[str, Any]:
+    """What the person is told when a command failed; nothing was changed."""
+    if isinstance(exc, StudybotError):
+        return error_message(str(exc))
+    if isinstance(exc, DeliveryError):
+        return error_message(f"{exc} Try again in a minute.")
+    if isinstance(exc, SlackApiError):
+        return error_message(
+            f"Slack refused the request ({error_code(exc)}). Try again in a minute."
+        )
+    log.error("/studybot failed", exc_info=exc)
+    return error_message("Something went wrong; nothing was changed.")

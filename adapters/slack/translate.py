@@ -1,0 +1,145 @@
+"""Slack input to core commands: button values, checkbox state and /studybot text, checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from bot.domain.periods import Period
+from bot.ports import ChannelRef
+from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
+
+PLATFORM = "slack"
+ANSWER_VALUE = re.compile(r"^(\d{1,12}):([A-Za-z0-9_.-]{1,32})$")
+DROP_VALUE = re.compile(r"^\d{1,12}$")
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
+PERIOD_WORDS = {
+    "week": Period.WEEK,
+    "weekly": Period.WEEK,
+    "month": Period.MONTH,
+    "monthly": Period.MONTH,
+    "all": Period.ALL,
+    "alltime": Period.ALL,
+    "all-time": Period.ALL,
+}
+
+
+class MalformedPayload(ValueError):
+    """A request whose shape is not what Slack sends for studybot's own messages."""
+
+
+def channel_ref(team_id: str, channel_id: str) -> ChannelRef:
+    """The core's identity for a Slack channel: the workspace comes from the signed request."""
+    return ChannelRef(PLATFORM, team_id, channel_id)
+
+
+def answer_from_button(value: object) -> tuple[int, str]:
+    """(drop id, option id) from an answer button's value."""
+    match = ANSWER_VALUE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise MalformedPayload("answer button value is not drop:option")
+    return int(match.group(1)), match.group(2)
+
+
+def answer_from_checkboxes(
+    submit_value: object, state: object, block_id: str, action_id: str
+) -> tuple[int, tuple[str, ...]]:
+    """(drop id, option ids) from the submit button's value and the message's checkbox state."""
+    if not isinstance(submit_value, str) or not DROP_VALUE.match(submit_value):
+        raise MalformedPayload("submit button value is not a drop id")
+    values = state.get("values") if isinstance(state, Mapping) else None
+    if values is None:
+        return int(submit_value), ()
+    block = values.get(block_id, {}) if isinstance(values, Mapping) else None
+    element = block.get(action_id, {}) if isinstance(block, Mapping) else None
+    if not isinstance(element, Mapping):
+        raise MalformedPayload("checkbox state is not an object")
+    selected = element.get("selected_options") or []
+    if not isinstance(selected, list):
+        raise MalformedPayload("selected_options is not a list")
+    chosen = []
+    for option in selected:
+        value = option.get("value") if isinstance(option, Mapping) else None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", value):
+            raise MalformedPayload("a selected option has no usable value")
+        chosen.append(value)
+    return int(submit_value), tuple(chosen)
+
+
+@dataclass(frozen=True)
+class Help:
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenSchedule:
+    pass
+
+
+@dataclass(frozen=True)
+class DropNow:
+    focus_domain: str | None
+
+
+@dataclass(frozen=True)
+class ChangeStudyAdmin:
+    user_id: str
+    admin: bool
+
+
+SlashCommand = (
+    ShowLeaderboard
+    | ShowProgress
+    | ShowOrgReport
+    | OpenSchedule
+    | DropNow
+    | ChangeStudyAdmin
+    | Help
+)
+
+
+def slash_command(
+    text: str, channel: ChannelRef, user_id: str, domain_ids: Collection[str]
+) -> SlashCommand:
+    """The command a /studybot line asks for; anything unrecognised becomes help with a note."""
+    words = text.split()
+    verb = words[0].lower() if words else "help"
+    args = words[1:]
+    domains = {d.lower(): d for d in domain_ids}
+    if verb in ("leaderboard", "lb", "top"):
+        period, domain, rest = Period.WEEK, None, []
+        for word in args:
+            if word.lower() in PERIOD_WORDS:
+                period = PERIOD_WORDS[word.lower()]
+            elif word.lower() in domains:
+                domain = domains[word.lower()]
+            else:
+                rest.append(word)
+        if rest:
+            return Help(
+                f"I don't know {' '.join(rest)!r}: use a domain ({', '.join(sorted(domain_ids))}) "
+                "and/or week, month or all."
+            )
+        return ShowLeaderboard(channel, period, domain, user_id=user_id)
+    if verb == "me" and not args:
+        return ShowProgress(channel, user_id)
+    if verb == "report" and len(args) <= 1:
+        chosen = PERIOD_WORDS.get(args[0].lower()) if args else Period.ALL
+        if chosen is None:
+            return Help("The report takes week, month or all.")
+        return ShowOrgReport(PLATFORM, channel.org_external_id, chosen)
+    if verb == "schedule" and not args:
+        return OpenSchedule()
+    if verb == "drop" and len(args) <= 1:
+        if args and args[0].lower() not in domains:
+            return Help(f"Unknown domain {args[0]!r}; use one of {', '.join(sorted(domain_ids))}.")
+        return DropNow(domains[args[0].lower()] if args else None)
+    if verb in ("admins", "admin") and len(args) == 2 and args[0].lower() in ("add", "remove"):
+        mention = MENTION.match(args[1])
+        if mention is None:
+            return Help("Name the person with an @-mention: /studybot admins add @name")
+        return ChangeStudyAdmin(mention.group(1), args[0].lower() == "add")
+    if verb == "help" and not args:
+        return Help()
+    return Help(f"I don't know the command {text.strip()[:80]!r}.")

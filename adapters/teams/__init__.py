@@ -1,0 +1,1 @@
+"""The Microsoft Teams door: botbuilder-core behind our own /api/messages route."""

@@ -1,0 +1,164 @@
+"""The Teams activity handler: installation, @mention commands and Action.Execute clicks."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import (  # type: ignore[import-untyped]
+    ActivityHandler,
+    InvokeResponse,
+    TurnContext,
+)
+
+from adapters.teams import render
+from adapters.teams.commands import run_command
+from adapters.teams.conversations import forget_team, save_reference
+from adapters.teams.question_cache import QuestionCache
+from adapters.teams.replies import (
+    card_activity,
+    card_response,
+    error_response,
+    message_response,
+)
+from adapters.teams.roles import REFUSAL, Roster, may_administer, teams_roster
+from adapters.teams.translate import (
+    PLATFORM,
+    MalformedActionError,
+    MalformedActivityError,
+    TurnIdentity,
+    answer_choice,
+    execute_action,
+    identify,
+)
+from bot.domain.schedule import parse_schedule
+from bot.errors import FieldErrors, StudybotError
+from bot.service.answers import submit_answer
+from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
+from bot.service.context import Core
+from bot.service.directory import register_team
+from bot.service.events import first_delivery
+from bot.service.schedules import get_schedule, save_schedule
+
+log = logging.getLogger("studybot.teams")
+SCHEDULE_FIELDS = ("days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain")
+
+
+def org_name(tenant_id: str) -> str:
+    return f"Microsoft Teams tenant {tenant_id}"
+
+
+class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
+    """Turns Teams activities into core commands and renders the core's answers as cards."""
+
+    def __init__(
+        self,
+        core: Core,
+        roster: Roster = teams_roster,
+        questions: QuestionCache | None = None,
+    ) -> None:
+        super().__init__()
+        self.core = core
+        self.roster = roster
+        self.questions = questions or QuestionCache()
+
+    async def _once(self, who: TurnIdentity, activity: Any) -> bool:
+        """False for a redelivery of an activity already handled."""
+        if not activity.id:
+            return True
+        return await first_delivery(self.core, PLATFORM, f"{who.tenant_id}:{activity.id}")
+
+    async def _remember(self, turn_context: Any, who: TurnIdentity) -> None:
+        reference = TurnContext.get_conversation_reference(turn_context.activity)
+        reference.conversation.id = who.conversation_id  # post new threads, not replies
+        reference.activity_id = None
+        await save_reference(self.core, who, reference.serialize())
+
+    async def on_conversation_update_activity(self, turn_context: Any) -> None:
+        activity = turn_context.activity
+        who = identify(activity)
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = any(m.id == bot_id for m in activity.members_added or [])
+        removed = any(m.id == bot_id for m in activity.members_removed or [])
+        if removed:
+            await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
+            return
+        if not added or not await self._once(who, activity):
+            return
+        await self._remember(turn_context, who)
+        if who.kind == "channel":
+            await register_team(
+                self.core,
+                RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
+            )
+        await turn_context.send_activity(card_activity(render.welcome_card(), "Welcome"))
+
+    async def on_message_activity(self, turn_context: Any) -> None:
+        who = identify(turn_context.activity)
+        if not await self._once(who, turn_context.activity):
+            return
+        await self._remember(turn_context, who)
+        reply = await run_command(self.core, turn_context, who, self.roster)
+        if reply is not None:
+            await turn_context.send_activity(reply)
+
+    async def on_invoke_activity(self, turn_context: Any) -> Any:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        return InvokeResponse(status=int(HTTPStatus.OK), body=await self._execute(turn_context))
+
+    async def _execute(self, turn_context: Any) -> dict[str, Any]:
+        """The answer to an Action.Execute click (a refreshed card, a message or an error)."""
+        try:
+            who = identify(turn_context.activity)
+            verb, data = execute_action(turn_context.activity.value)
+            if verb == render.ANSWER_VERB:
+                return await self._answer(who, data)
+            if verb == render.SCHEDULE_VERB:
+                return await self._save_schedule(turn_context, who, data)
+        except (MalformedActivityError, MalformedActionError) as exc:
+            return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", str(exc))
+        except StudybotError as exc:
+            return message_response(str(exc))
+        except Exception:  # a bug or an outage: log it, tell Teams the action failed
+            log.exception("Teams card action failed")
+            return error_response(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "Something went wrong; try again.",
+            )
+        return error_response(HTTPStatus.BAD_REQUEST, "NotSupported", f"Unknown verb {verb!r}.")
+
+    async def _answer(self, who: TurnIdentity, data: Any) -> dict[str, Any]:
+        drop_id, option_ids = answer_choice(data)
+        feedback = await submit_answer(
+            self.core,
+            SubmitAnswer(who.channel, drop_id, who.user_id, who.display_name, option_ids),
+        )
+        question = await self.questions.card(self.core, drop_id, who.channel)
+        return card_response(render.feedback_card(question, feedback))
+
+    async def _save_schedule(
+        self, turn_context: Any, who: TurnIdentity, data: Any
+    ) -> dict[str, Any]:
+        if who.kind != "channel" or not await may_administer(
+            self.core, turn_context, who, self.roster
+        ):
+            return message_response(REFUSAL)
+        values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
+        domains = self.core.pack.domains
+        try:
+            parse_schedule(values, [d.id for d in domains])
+        except FieldErrors as exc:
+            return card_response(render.schedule_form(domains, None, values, exc.errors))
+        await self._remember(turn_context, who)
+        await register_team(
+            self.core, RegisterTeam(who.channel, org_name(who.tenant_id), who.place_name)
+        )
+        try:
+            schedule = await save_schedule(self.core, SaveSchedule(who.channel, values))
+        except FieldErrors as exc:
+            current = await get_schedule(self.core, who.channel)
+            return card_response(render.schedule_form(domains, current, values, exc.errors))
+        return card_response(render.schedule_saved_card(schedule))

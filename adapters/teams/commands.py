@@ -1,0 +1,169 @@
+"""The @mention commands: translate each into a core command and reply with its rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.teams import render
+from adapters.teams.conversations import tenant_channels
+from adapters.teams.replies import card_activity, text_activity
+from adapters.teams.roles import REFUSAL, Roster, is_team_owner, may_administer
+from adapters.teams.translate import (
+    PLATFORM,
+    TurnIdentity,
+    mentioned_people,
+    parse_command,
+    period_and_domain,
+)
+from bot.domain.periods import Period
+from bot.errors import NotFoundError, StudybotError
+from bot.ports import ChannelRef, DeliveryError
+from bot.service import delivery
+from bot.service.admins import set_study_admin
+from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
+from bot.service.context import Core
+from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
+from bot.service.schedules import get_schedule
+
+NOT_STUDY_CHANNEL = (
+    "This channel is not a study channel yet. A team owner or study admin starts it here with "
+    "**@studybot schedule**."
+)
+CHANNEL_ONLY = "Run this in the team channel you study in (bots cannot manage chats)."
+
+
+async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> Any:
+    """The reply activity to a message addressed to the bot."""
+    command = parse_command(turn_context.activity)
+    try:
+        if command.name == "help":
+            return card_activity(render.help_card(), "studybot commands")
+        if command.name == "leaderboard":
+            return await _leaderboard(core, who, command.args)
+        if command.name == "me":
+            return await _me(core, who)
+        if command.name == "report":
+            period, _, unknown = period_and_domain(command.args)
+            if unknown:
+                return text_activity(f"I don't understand {' '.join(unknown)!r}: try report month.")
+            view = await show_org_report(
+                core, ShowOrgReport(PLATFORM, who.tenant_id, period or Period.MONTH)
+            )
+            return card_activity(render.report_card(view), "Study report")
+        if command.name == "schedule":
+            return await _schedule(core, turn_context, who, roster)
+        if command.name == "drop":
+            return await _drop(core, turn_context, who, roster, command.args)
+        if command.name == "admin":
+            return await _admin(core, turn_context, who, roster, command.args)
+    except StudybotError as exc:  # not found, invalid input: the core's message says what to do
+        return text_activity(str(exc))
+    return text_activity(
+        f"I don't know the command {command.name!r}. Send **@studybot help** for the list."
+    )
+
+
+async def _study_channel(core: Core, who: TurnIdentity) -> ChannelRef | None:
+    """The channel a personal or group chat command is about: the tenant's only study channel."""
+    if who.kind == "channel":
+        return who.channel
+    known = [
+        ChannelRef(PLATFORM, who.tenant_id, c.channel_key)
+        for c in await tenant_channels(core, who.tenant_id)
+    ]
+    scheduled, registered = [], []
+    for channel in known:
+        try:
+            schedule = await get_schedule(core, channel)
+        except NotFoundError:
+            continue
+        registered.append(channel)
+        if schedule is not None:
+            scheduled.append(channel)
+    candidates = scheduled or registered
+    return candidates[0] if len(candidates) == 1 else None
+
+
+async def _leaderboard(core: Core, who: TurnIdentity, args: tuple[str, ...]) -> Any:
+    period, domain, unknown = period_and_domain(args)
+    if unknown:
+        return text_activity(
+            f"I don't understand {' '.join(unknown)!r}: try leaderboard week, month or all, "
+            "optionally with a domain such as D2."
+        )
+    channel = await _study_channel(core, who)
+    if channel is None:
+        return text_activity("Ask me in your study channel: **@studybot leaderboard**.")
+    view = await show_leaderboard(
+        core, ShowLeaderboard(channel, period or Period.WEEK, domain, user_id=who.user_id)
+    )
+    return card_activity(render.leaderboard_card(view), f"Leaderboard · {view.team_name}")
+
+
+async def _me(core: Core, who: TurnIdentity) -> Any:
+    channel = await _study_channel(core, who)
+    if channel is None:
+        return text_activity("Ask me in your study channel: **@studybot me**.")
+    view = await show_progress(core, ShowProgress(channel, who.user_id))
+    return card_activity(render.progress_card(view), f"Your progress · {view.team_name}")
+
+
+async def _schedule(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> Any:
+    if who.kind != "channel":
+        return text_activity(CHANNEL_ONLY)
+    if not await may_administer(core, turn_context, who, roster):
+        return text_activity(REFUSAL)
+    try:
+        current = await get_schedule(core, who.channel)
+    except NotFoundError:
+        current = None
+    return card_activity(render.schedule_form(core.pack.domains, current), "Study schedule")
+
+
+async def _drop(
+    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, args: tuple[str, ...]
+) -> Any:
+    if who.kind != "channel":
+        return text_activity(CHANNEL_ONLY)
+    if not await may_administer(core, turn_context, who, roster):
+        return text_activity(REFUSAL)
+    _, domain, unknown = period_and_domain(args)
+    if unknown:
+        return text_activity(f"I don't understand {' '.join(unknown)!r}: try drop or drop D3.")
+    try:
+        await get_schedule(core, who.channel)
+    except NotFoundError:
+        return text_activity(NOT_STUDY_CHANNEL)
+    try:
+        await delivery.drop_now(core, StartDrop(who.channel, focus_domain=domain))
+    except DeliveryError as exc:
+        return text_activity(f"The question could not be posted: {exc}")
+    return None  # the question card itself is the answer
+
+
+async def _admin(
+    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, args: tuple[str, ...]
+) -> Any:
+    if who.kind != "channel":
+        return text_activity(CHANNEL_ONLY)
+    action = args[0].lower() if args else ""
+    people = mentioned_people(turn_context.activity)
+    if action not in ("add", "remove") or not people:
+        return text_activity("Use **@studybot admin add @person** or **admin remove @person**.")
+    if not await is_team_owner(turn_context, who, roster):
+        return text_activity("Only team owners can choose study admins; nothing was changed.")
+    try:
+        await get_schedule(core, who.channel)
+    except NotFoundError:
+        return text_activity(NOT_STUDY_CHANNEL)
+    done = []
+    for user_key, name in people:
+        member = await roster(turn_context, user_key)
+        if member is None or not member.aad_object_id:
+            return text_activity(f"{name} is not a member of this team; nothing was changed.")
+        await set_study_admin(
+            core, who.channel, member.aad_object_id, member.name, admin=action == "add"
+        )
+        done.append(member.name)
+    verb = "is now a study admin" if action == "add" else "is no longer a study admin"
+    return text_activity("; ".join(f"{name} {verb}" for name in done) + ".")

@@ -1,0 +1,396 @@
+"""Renders the core's view models as Adaptive Cards (version 1.5, readable on mobile)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.domain.exam import Domain
+from bot.domain.schedule import RevealMode, Schedule
+from bot.service.views import (
+    AnswerFeedback,
+    AnswerStatus,
+    LeaderboardView,
+    MemberProgressView,
+    OrgReportView,
+    QuestionCard,
+    RevealCard,
+)
+
+Card = dict[str, Any]
+CARD_VERSION = "1.5"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+ANSWER_VERB = "answer"
+SCHEDULE_VERB = "schedule"
+PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Card:
+    result: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+    }
+    if actions:
+        result["actions"] = actions
+    return result
+
+
+def text(value: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def _when(instant: datetime) -> str:
+    """A time Teams shows in each reader's own time zone."""
+    iso = instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{{{{DATE({iso}, SHORT)}}}} {{{{TIME({iso})}}}}"
+
+
+def _header(q: QuestionCard) -> list[dict[str, Any]]:
+    return [
+        text(f"Question #{q.seq} · {q.domain_name}", weight="Bolder", size="Medium"),
+        text(f"{q.objective_id} {q.objective_name}", isSubtle=True, spacing="None"),
+        text(q.stem),
+    ]
+
+
+def _answers_line(q: QuestionCard, *, closed: bool) -> dict[str, Any]:
+    answers = f"{q.answer_count} answer{'s' if q.answer_count != 1 else ''} so far"
+    when = f"Closed {_when(q.closes_at)}" if closed else f"Closes {_when(q.closes_at)}"
+    return text(f"{when} · {answers}", isSubtle=True, size="Small")
+
+
+def question_card(q: QuestionCard, *, closed: bool = False) -> Card:
+    """The posted question: one button per option, or a choice set and a submit for "choose n"."""
+    body = _header(q)
+    actions: list[dict[str, Any]] = []
+    if q.multiple:
+        body.append(text(f"Choose {q.pick}.", weight="Bolder"))
+        body.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": "options",
+                "isMultiSelect": True,
+                "style": "expanded",
+                "label": f"Your {q.pick} options",
+                "choices": [{"title": f"{o.label}. {o.text}", "value": o.id} for o in q.options],
+            }
+        )
+        if not closed:
+            actions.append(
+                {
+                    "type": "Action.Execute",
+                    "title": "Submit answer",
+                    "verb": ANSWER_VERB,
+                    "data": {"drop": q.drop_id},
+                    "associatedInputs": "auto",
+                }
+            )
+    else:
+        body.extend(text(f"**{o.label}.** {o.text}", spacing="Small") for o in q.options)
+        if not closed:
+            actions.extend(
+                {
+                    "type": "Action.Execute",
+                    "title": o.label,
+                    "verb": ANSWER_VERB,
+                    "data": {"drop": q.drop_id, "option": o.id},
+                    "associatedInputs": "none",
+                }
+                for o in q.options
+            )
+    body.append(_answers_line(q, closed=closed))
+    return card(body, actions)
+
+
+def feedback_card(q: QuestionCard, feedback: AnswerFeedback) -> Card:
+    """The refreshed card the member who clicked sees: the question and what became of it."""
+    closed = feedback.status is AnswerStatus.CLOSED
+    result = question_card(q, closed=closed)
+    style = {
+        AnswerStatus.RECORDED: "good" if feedback.correct is not False else "attention",
+        AnswerStatus.ALREADY_ANSWERED: "emphasis",
+        AnswerStatus.CLOSED: "warning",
+    }[feedback.status]
+    items = [text(feedback.message, weight="Bolder")]
+    if feedback.explanation:
+        items.append(text(feedback.explanation, size="Small"))
+    result["body"].insert(0, {"type": "Container", "style": style, "items": items})
+    return result
+
+
+def reveal_card(reveal: RevealCard) -> Card:
+    """The posted card after the close: key, explanation, references and distribution."""
+    q = reveal.question
+    body = [
+        text(f"Question #{q.seq} · {q.domain_name} — answer", weight="Bolder", size="Medium"),
+        text(f"{q.objective_id} {q.objective_name}", isSubtle=True, spacing="None"),
+        text(q.stem),
+    ]
+    for result in reveal.results:
+        share = f"{result.count / reveal.answered:.0%}" if reveal.answered else "0%"
+        mark = "✅ " if result.is_key else ""
+        items = [
+            text(
+                f"{mark}**{result.option.label}.** {result.option.text} — {result.count} ({share})",
+                color="Good" if result.is_key else "Default",
+            )
+        ]
+        if result.rationale:
+            items.append(text(result.rationale, isSubtle=True, size="Small", spacing="None"))
+        body.append({"type": "Container", "items": items, "spacing": "Small"})
+    keys = " and ".join(reveal.key_labels)
+    body.append(text(f"**Answer: {keys}.** {reveal.explanation}", separator=True))
+    if reveal.references:
+        body.append(
+            text("Read more: " + " · ".join(f"[{_link_title(r)}]({r})" for r in reveal.references))
+        )
+    body.append(
+        text(
+            f"{reveal.correct} of {reveal.answered} right · closed {_when(q.closes_at)}",
+            isSubtle=True,
+            size="Small",
+        )
+    )
+    return card(body)
+
+
+def _link_title(url: str) -> str:
+    path = url.split("://", 1)[-1].rstrip("/")
+    return path.rsplit("/", 1)[-1] or path
+
+
+def leaderboard_card(view: LeaderboardView) -> Card:
+    period = PERIOD_NAMES.get(view.period.value, view.period.value)
+    body = [
+        text(f"Leaderboard · {view.team_name}", weight="Bolder", size="Medium"),
+        text(f"{view.domain_name}, {period} (since {view.period_start:%Y-%m-%d})", isSubtle=True),
+    ]
+    if not view.rows:
+        body.append(text("No answers yet in this period. Answer the next question to get on it!"))
+    for row in view.rows:
+        body.append(_row(row.rank, row.display_name, row.points, row.correct, row.answered))
+    if view.you is not None and view.you not in view.rows:
+        body.append(text("…", spacing="None"))
+        you = view.you
+        body.append(_row(you.rank, you.display_name, you.points, you.correct, you.answered))
+    body.append(text(f"{view.total_members} member(s) ranked.", isSubtle=True, size="Small"))
+    return card(body)
+
+
+def _row(rank: int, name: str, points: int, correct: int, answered: int) -> dict[str, Any]:
+    return {
+        "type": "ColumnSet",
+        "spacing": "Small",
+        "columns": [
+            {"type": "Column", "width": "auto", "items": [text(f"{rank}.")]},
+            {"type": "Column", "width": "stretch", "items": [text(name)]},
+            {
+                "type": "Column",
+                "width": "auto",
+                "items": [text(f"{points} pts · {correct}/{answered}")],
+            },
+        ],
+    }
+
+
+def progress_card(view: MemberProgressView) -> Card:
+    facts = [
+        {
+            "title": d.domain_name,
+            "value": f"{d.correct}/{d.answered} right ({d.accuracy:.0%})"
+            if d.accuracy is not None
+            else "not tried yet",
+        }
+        for d in view.domains
+    ]
+    rank = f"#{view.rank} of {view.ranked_members}" if view.rank else "not ranked yet"
+    body = [
+        text(f"{view.display_name} · {view.team_name}", weight="Bolder", size="Medium"),
+        {"type": "FactSet", "facts": facts},
+        text(f"Streak {view.streak} (best {view.best_streak}) · rank {rank} (all time)"),
+    ]
+    weakest = view.weakest_domain
+    if weakest is not None:
+        body.append(text(f"Weakest so far: {weakest.domain_name}.", isSubtle=True))
+    return card(body)
+
+
+def report_card(view: OrgReportView) -> Card:
+    period = PERIOD_NAMES.get(view.period.value, view.period.value)
+    body = [text(f"Study report · {view.org_name}, {period}", weight="Bolder", size="Medium")]
+    if not view.teams:
+        body.append(text("No study channels yet."))
+    for team in view.teams:
+        body.append(
+            text(
+                f"**{team.team_name}**: {team.active_members} of {team.members} member(s) "
+                f"answered ({team.participation:.0%}), {team.answers} answer(s)",
+                separator=True,
+            )
+        )
+    body.append(text("Accuracy per domain", weight="Bolder", separator=True))
+    body.append(
+        {
+            "type": "FactSet",
+            "facts": [
+                {
+                    "title": d.domain_name,
+                    "value": f"{d.accuracy:.0%} of {d.answered}"
+                    if d.accuracy is not None
+                    else "no answers",
+                }
+                for d in view.domains
+            ],
+        }
+    )
+    return card(body)
+
+
+HELP = (
+    ("leaderboard [week|month|all] [domain]", "the team's ranking"),
+    ("me", "your answers, accuracy per domain and streak"),
+    ("report [week|month|all]", "participation and accuracy of every study channel"),
+    ("schedule", "admins: choose days, time and answer window for this channel"),
+    ("drop [domain]", "admins: post a question now"),
+    ("admin add|remove @person", "team owners: make someone a study admin or stop it"),
+    ("help", "this list"),
+)
+
+
+def help_card() -> Card:
+    return card(
+        [
+            text("studybot commands", weight="Bolder", size="Medium"),
+            text("Mention me with a command, e.g. **@studybot leaderboard month**."),
+            {"type": "FactSet", "facts": [{"title": c, "value": m} for c, m in HELP]},
+        ]
+    )
+
+
+def welcome_card() -> Card:
+    return card(
+        [
+            text(
+                "Hi, I'm studybot: one AZ-400 question a day, and a leaderboard.", weight="Bolder"
+            ),
+            text(
+                "A team owner or study admin starts it: go to the channel you want to study in "
+                "and send **@studybot schedule**. Everyone answers with the buttons on each "
+                "question; **@studybot help** lists every command."
+            ),
+        ]
+    )
+
+
+def schedule_form(
+    domains: Sequence[Domain],
+    current: Schedule | None,
+    values: Mapping[str, object] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> Card:
+    """The schedule form, filled from the saved schedule (or the last try, with its errors)."""
+    errors = errors or {}
+    given = dict(values or {})
+    if not given and current is not None:
+        given = {
+            "days": ",".join(current.day_names()),
+            "time": current.local_time.strftime("%H:%M"),
+            "timezone": current.timezone,
+            "window": current.window_text() if current.closes_at is None else "",
+            "closes_at": current.closes_at.strftime("%H:%M") if current.closes_at else "",
+            "reveal_mode": current.reveal_mode.value,
+            "focus_domain": current.focus_domain or "",
+        }
+
+    def field(name: str, label: str, placeholder: str, **extra: Any) -> list[dict[str, Any]]:
+        element: dict[str, Any] = {
+            "type": "Input.Text",
+            "id": name,
+            "label": label,
+            "placeholder": placeholder,
+            "value": str(given.get(name) or ""),
+            **extra,
+        }
+        items = [element]
+        if name in errors:
+            items.append(text(f"{label}: {errors[name]}", color="Attention", spacing="None"))
+        return items
+
+    body: list[dict[str, Any]] = [text("Study schedule for this channel", weight="Bolder")]
+    if errors:
+        body.append(
+            text("Nothing was saved; please fix the fields marked below.", color="Attention")
+        )
+    body += field("days", "Days", "mon,wed,fri or weekdays")
+    body += field("time", "Time (24-hour)", "09:30")
+    body += field("timezone", "Time zone", "Europe/Berlin")
+    body += field("window", "Answer window", "8h, 90m or 1d")
+    body += field("closes_at", "Or close at (24-hour)", "17:00")
+    reveal = {
+        "type": "Input.ChoiceSet",
+        "id": "reveal_mode",
+        "label": "Reveal",
+        "value": str(given.get("reveal_mode") or RevealMode.AT_CLOSE.value),
+        "choices": [
+            {
+                "title": "Everyone learns the answer at the close",
+                "value": RevealMode.AT_CLOSE.value,
+            },
+            {
+                "title": "Also tell each member at once if they were right",
+                "value": RevealMode.AT_CLOSE_WITH_FEEDBACK.value,
+            },
+        ],
+    }
+    focus = {
+        "type": "Input.ChoiceSet",
+        "id": "focus_domain",
+        "label": "Focus",
+        "value": str(given.get("focus_domain") or ""),
+        "choices": [{"title": "All domains", "value": ""}]
+        + [{"title": d.name, "value": d.id} for d in domains],
+    }
+    body.append(reveal)
+    if "reveal_mode" in errors:
+        body.append(text(f"Reveal: {errors['reveal_mode']}", color="Attention"))
+    body.append(focus)
+    if "focus_domain" in errors:
+        body.append(text(f"Focus: {errors['focus_domain']}", color="Attention"))
+    for name, message in errors.items():
+        if name not in {"days", "time", "timezone", "window", "closes_at"} | {
+            "reveal_mode",
+            "focus_domain",
+        }:
+            body.append(text(f"{name}: {message}", color="Attention"))
+    actions = [
+        {
+            "type": "Action.Execute",
+            "title": "Save schedule",
+            "verb": SCHEDULE_VERB,
+            "data": {},
+            "associatedInputs": "auto",
+        }
+    ]
+    return card(body, actions)
+
+
+def schedule_saved_card(schedule: Schedule) -> Card:
+    window = schedule.window_text()
+    return card(
+        [
+            text("Schedule saved ✅", weight="Bolder"),
+            {
+                "type": "FactSet",
+                "facts": [
+                    {"title": "Days", "value": ", ".join(schedule.day_names())},
+                    {"title": "Time", "value": f"{schedule.local_time:%H:%M} {schedule.timezone}"},
+                    {"title": "Answer window", "value": window},
+                    {"title": "Reveal", "value": schedule.reveal_mode.value},
+                    {"title": "Focus", "value": schedule.focus_domain or "all domains"},
+                ],
+            },
+        ]
+    )

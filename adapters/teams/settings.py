@@ -1,0 +1,131 @@
+"""The Teams door's settings, read once from the environment and validated with clear errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.errors import SettingsError
+
+GUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+# name, meaning — for the README's settings table.
+DOCUMENTED: tuple[tuple[str, str], ...] = (
+    ("STUDYBOT_TEAMS", "on or off (default): serve the Teams door at /api/messages."),
+    ("STUDYBOT_TEAMS_APP_ID", "The Azure Bot's Microsoft App ID (a GUID)."),
+    ("STUDYBOT_TEAMS_APP_PASSWORD", "Its client secret (SingleTenant and MultiTenant)."),
+    (
+        "STUDYBOT_TEAMS_APP_TYPE",
+        "SingleTenant (default), MultiTenant or UserAssignedMSI, as registered in Azure.",
+    ),
+    ("STUDYBOT_TEAMS_TENANT_ID", "The app's home tenant (SingleTenant and UserAssignedMSI)."),
+    (
+        "STUDYBOT_TEAMS_LOCAL_DEV",
+        "on lets the door run without an app id (no authentication; local testing only).",
+    ),
+)
+
+
+class AppType(StrEnum):
+    SINGLE_TENANT = "SingleTenant"
+    MULTI_TENANT = "MultiTenant"
+    USER_ASSIGNED_MSI = "UserAssignedMSI"
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    enabled: bool
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: AppType = AppType.SINGLE_TENANT
+    tenant_id: str = ""
+    local_dev: bool = False
+
+    def __repr__(self) -> str:  # never print the secret
+        return (
+            f"TeamsSettings(enabled={self.enabled}, app_id={self.app_id!r}, "
+            f"app_type={self.app_type.value!r}, tenant_id={self.tenant_id!r}, "
+            f"local_dev={self.local_dev})"
+        )
+
+    @property
+    def authentication(self) -> bool:
+        """True when inbound requests must carry a valid Bot Framework token."""
+        return bool(self.app_id)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TeamsSettings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
+
+        enabled = _switch(get("STUDYBOT_TEAMS") or "off", "STUDYBOT_TEAMS")
+        local_dev = _switch(get("STUDYBOT_TEAMS_LOCAL_DEV") or "off", "STUDYBOT_TEAMS_LOCAL_DEV")
+        if not enabled:
+            return cls(enabled=False, local_dev=local_dev)
+        app_id = get("STUDYBOT_TEAMS_APP_ID")
+        password = get("STUDYBOT_TEAMS_APP_PASSWORD")
+        tenant_id = get("STUDYBOT_TEAMS_TENANT_ID")
+        raw_type = get("STUDYBOT_TEAMS_APP_TYPE") or AppType.SINGLE_TENANT.value
+        app_type = next((t for t in AppType if t.value.lower() == raw_type.lower()), None)
+        if app_type is None:
+            raise SettingsError(
+                "STUDYBOT_TEAMS_APP_TYPE must be one of "
+                f"{', '.join(t.value for t in AppType)}, got {raw_type!r}"
+            )
+        if not app_id:
+            if not local_dev:
+                raise SettingsError(
+                    "STUDYBOT_TEAMS_APP_ID is required when STUDYBOT_TEAMS=on; for local testing "
+                    "without credentials set STUDYBOT_TEAMS_LOCAL_DEV=on (never on a server)"
+                )
+            if password:
+                raise SettingsError(
+                    "STUDYBOT_TEAMS_APP_PASSWORD is set but STUDYBOT_TEAMS_APP_ID is empty"
+                )
+            return cls(enabled=True, app_type=app_type, local_dev=True)
+        if not GUID_RE.match(app_id):
+            raise SettingsError(
+                f"STUDYBOT_TEAMS_APP_ID must be the Microsoft App ID (a GUID), got {app_id!r}"
+            )
+        if tenant_id and not GUID_RE.match(tenant_id):
+            raise SettingsError(
+                f"STUDYBOT_TEAMS_TENANT_ID must be a directory (tenant) id GUID, got {tenant_id!r}"
+            )
+        if app_type is AppType.USER_ASSIGNED_MSI:
+            if password:
+                raise SettingsError(
+                    "STUDYBOT_TEAMS_APP_PASSWORD must be empty for UserAssignedMSI (the managed "
+                    "identity has no secret)"
+                )
+        elif not password:
+            raise SettingsError(
+                f"STUDYBOT_TEAMS_APP_PASSWORD is required for STUDYBOT_TEAMS_APP_TYPE={app_type}"
+            )
+        if app_type is not AppType.MULTI_TENANT and not tenant_id:
+            raise SettingsError(
+                f"STUDYBOT_TEAMS_TENANT_ID is required for STUDYBOT_TEAMS_APP_TYPE={app_type}"
+            )
+        return cls(
+            enabled=True,
+            app_id=app_id,
+            app_password=password,
+            app_type=app_type,
+            tenant_id=tenant_id,
+            local_dev=local_dev,
+        )
+
+
+def _switch(raw: str, name: str) -> bool:
+    value = raw.lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, got {raw!r}")

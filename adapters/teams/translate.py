@@ -1,0 +1,182 @@
+"""Reads identities and commands out of Teams activities (tenant, channel, member, command)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.periods import Period
+from bot.ports import ChannelRef
+
+PLATFORM = "teams"
+MAX_KEY = 64
+PERIODS = {"week": Period.WEEK, "month": Period.MONTH, "all": Period.ALL, "alltime": Period.ALL}
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+class MalformedActivityError(ValueError):
+    """The activity lacks what every Teams activity carries (tenant, conversation, sender)."""
+
+
+def channel_key(conversation_id: str) -> str:
+    """The id the core knows a conversation by: itself when short enough, else a stable hash."""
+    if len(conversation_id) <= MAX_KEY:
+        return conversation_id
+    return "h:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:40]
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for name in path:
+        if obj is None:
+            return None
+        obj = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+    return obj
+
+
+@dataclass(frozen=True)
+class TurnIdentity:
+    """Who is acting where, taken from the authenticated activity (never from card data)."""
+
+    tenant_id: str
+    conversation_id: str  # the bare conversation: a channel id, a group or personal chat id
+    kind: str  # channel | groupChat | personal
+    team_id: str | None
+    team_name: str | None
+    channel_name: str | None
+    user_id: str  # the member's Entra object id (stable across apps); the core's user id
+    user_key: str  # the member's Teams id (29:…), for the roster API
+    display_name: str
+
+    @property
+    def channel(self) -> ChannelRef:
+        return ChannelRef(PLATFORM, self.tenant_id, channel_key(self.conversation_id))
+
+    @property
+    def place_name(self) -> str:
+        if self.team_name and self.channel_name:
+            return f"{self.team_name} › {self.channel_name}"
+        return self.team_name or self.channel_name or f"Teams {self.kind}"
+
+
+def identify(activity: Any) -> TurnIdentity:
+    """The identity of an activity's sender and place; MalformedActivityError when incomplete."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = _get(data, "tenant", "id") or _get(activity, "conversation", "tenant_id")
+    conversation = _get(activity, "conversation", "id")
+    sender = _get(activity, "from_property", "id")
+    if not tenant or not conversation or not sender:
+        raise MalformedActivityError("activity without tenant, conversation or sender")
+    kind = _get(activity, "conversation", "conversation_type") or "personal"
+    channel_id = _get(data, "channel", "id")
+    if kind == "channel" and channel_id:
+        conversation = channel_id
+    conversation = str(conversation).split(";", 1)[0]
+    user_id = _get(activity, "from_property", "aad_object_id") or str(sender)
+    return TurnIdentity(
+        tenant_id=str(tenant)[:64],
+        conversation_id=conversation,
+        kind=str(kind),
+        team_id=_get(data, "team", "id"),
+        team_name=_get(data, "team", "name"),
+        channel_name=_get(data, "channel", "name"),
+        user_id=channel_key(str(user_id)),
+        user_key=str(sender),
+        display_name=str(_get(activity, "from_property", "name") or user_id)[:200],
+    )
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    name: str
+    args: tuple[str, ...]
+
+
+def command_text(activity: Any) -> str:
+    """The message text without the bot's @mention and markup."""
+    raw = str(activity.text or "")
+    recipient = _get(activity, "recipient", "id")
+    for entity in activity.entities or []:
+        props = entity.additional_properties if hasattr(entity, "additional_properties") else {}
+        mentioned = _get(entity, "mentioned") or props.get("mentioned")
+        mention_text = _get(entity, "text") or props.get("text")
+        if entity.type == "mention" and _get(mentioned, "id") == recipient and mention_text:
+            raw = raw.replace(str(mention_text), " ")
+    return " ".join(TAG_RE.sub(" ", raw).replace("&nbsp;", " ").split())
+
+
+def parse_command(activity: Any) -> ParsedCommand:
+    words = command_text(activity).split()
+    if not words:
+        return ParsedCommand("help", ())
+    return ParsedCommand(words[0].lower(), tuple(words[1:]))
+
+
+def mentioned_people(activity: Any) -> list[tuple[str, str]]:
+    """(Teams id, name) of everyone @mentioned in the message except the bot."""
+    recipient = _get(activity, "recipient", "id")
+    people = []
+    for entity in activity.entities or []:
+        if entity.type != "mention":
+            continue
+        props = entity.additional_properties if hasattr(entity, "additional_properties") else {}
+        mentioned = _get(entity, "mentioned") or props.get("mentioned")
+        person_id = _get(mentioned, "id")
+        if person_id and person_id != recipient:
+            people.append((str(person_id), str(_get(mentioned, "name") or person_id)))
+    return people
+
+
+def period_and_domain(args: tuple[str, ...]) -> tuple[Period | None, str | None, list[str]]:
+    """A period word and a domain id among the arguments, and whatever was not understood."""
+    period: Period | None = None
+    domain: str | None = None
+    unknown: list[str] = []
+    for arg in args:
+        word = arg.lower()
+        if word in PERIODS:
+            period = PERIODS[word]
+        elif re.fullmatch(r"d\d+", word):
+            domain = word.upper()
+        else:
+            unknown.append(arg)
+    return period, domain, unknown
+
+
+class MalformedActionError(ValueError):
+    """Card data that no card of ours produces (a missing or non-numeric drop id …)."""
+
+
+def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
+    """The drop id and the chosen option ids from an answer action's data."""
+    if not isinstance(data, dict):
+        raise MalformedActionError("the action carries no data")
+    raw_drop = data.get("drop")
+    if isinstance(raw_drop, bool) or not isinstance(raw_drop, int | str):
+        raise MalformedActionError("the action names no question drop")
+    try:
+        drop_id = int(raw_drop)
+    except ValueError:
+        raise MalformedActionError("the question drop id is not a number") from None
+    if "option" in data:
+        option = data["option"]
+        if not isinstance(option, str) or not option:
+            raise MalformedActionError("the chosen option is not an option id")
+        return drop_id, (option,)
+    options = data.get("options", "")
+    if not isinstance(options, str):
+        raise MalformedActionError("the chosen options are not option ids")
+    return drop_id, tuple(o.strip() for o in options.split(",") if o.strip())
+
+
+def execute_action(value: Any) -> tuple[str, dict[str, Any]]:
+    """The verb and data of an adaptiveCard/action invoke's value."""
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        raise MalformedActionError("the invoke carries no Action.Execute")
+    verb = action.get("verb")
+    data = action.get("data", {})
+    if not isinstance(verb, str) or not isinstance(data, dict):
+        raise MalformedActionError("the action has no verb or its data is not an object")
+    return verb, data

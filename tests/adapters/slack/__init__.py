@@ -1,0 +1,1 @@
+"""Tests of the Slack door: the real bolt app against a loopback fake of Slack's Web API."""

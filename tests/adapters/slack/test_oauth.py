@@ -1,0 +1,192 @@
+"""Distributed mode: OAuth install into our database, encrypted tokens, per-workspace auth."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from cryptography.fernet import Fernet
+from slack_sdk.oauth.installation_store.models.installation import Installation
+from sqlalchemy import select
+
+from adapters.slack.settings import SlackSettings
+from adapters.slack.translate import channel_ref
+from bot.ports import DeliveryError
+from bot.service.context import Core
+from bot.storage.slack_tables import slack_installations
+from tests.adapters.slack.conftest import SIGNING_SECRET, SlackHarness, harness_for
+from tests.adapters.slack.fake_slack import FakeSlack, Workspace
+from tests.adapters.slack.helpers import eventually, study_channel
+
+KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+async def oauth(core: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackHarness]:
+    settings = SlackSettings.from_env(
+        {
+            "STUDYBOT_SLACK_MODE": "oauth",
+            "STUDYBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "STUDYBOT_SLACK_CLIENT_ID": fake_slack.client_id,
+            "STUDYBOT_SLACK_CLIENT_SECRET": fake_slack.client_secret,
+            "STUDYBOT_SLACK_TOKEN_KEY": KEY,
+            "STUDYBOT_SLACK_API_URL": fake_slack.api_url,
+        }
+    )
+    ws = Workspace("T7", "Fabrikam", "xoxb-T7-secret-token", "UBT7", "BT7")
+    async for harness in harness_for(core, fake_slack, settings, ws):
+        harness.http.base_url = "https://studybot.test"  # the state cookie is Secure
+        yield harness
+
+
+async def _install(h: SlackHarness, code: str = "code-1") -> str:
+    page = await h.http.get("/slack/install")
+    assert page.status_code == 200
+    match = re.search(r"state=([A-Za-z0-9_\-]+)", page.text)
+    assert match, page.text
+    assert f"client_id={h.fake.client_id}" in page.text
+    h.fake.oauth_codes[code] = h.workspace
+    done = await h.http.get(f"/slack/oauth_redirect?code={code}&state={match.group(1)}")
+    assert done.status_code == 200, done.text
+    return match.group(1)
+
+
+async def test_install_stores_the_bot_token_encrypted(oauth: SlackHarness) -> None:
+    await _install(oauth)
+    assert oauth.fake.of("oauth.v2.access")
+    async with oauth.core.db.read() as conn:
+        row = (await conn.execute(select(slack_installations))).one()
+    assert row.team_id == "T7"
+    assert row.bot_user_id == "UBT7"
+    assert oauth.workspace.token not in row.bot_token
+    assert Fernet(KEY.encode()).decrypt(row.bot_token.encode()).decode() == oauth.workspace.token
+
+
+async def test_an_oauth_state_works_once(oauth: SlackHarness) -> None:
+    state = await _install(oauth)
+    oauth.fake.oauth_codes["code-2"] = oauth.workspace
+    again = await oauth.http.get(f"/slack/oauth_redirect?code=code-2&state={state}")
+    assert again.status_code == 400
+    assert "code-2" in oauth.fake.oauth_codes  # the code was never exchanged
+
+
+async def test_requests_use_the_installed_workspaces_token(oauth: SlackHarness) -> None:
+    await _install(oauth)
+    await study_channel(oauth.core, team_id="T7", channel_id="C1")
+    oauth.fake.add_user("UADMIN", admin=True)
+    await oauth.command("drop", user="UADMIN", team_id="T7", response="d")
+    await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("d"), what="reply")
+    (posted,) = oauth.fake.of("chat.postMessage")
+    assert posted.token == oauth.workspace.token
+
+
+async def test_a_workspace_that_never_installed_is_turned_away(oauth: SlackHarness) -> None:
+    response = await oauth.command("help", team_id="T404", response="nope")
+    assert response.status_code == 200
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("nope"), what="it")
+    assert "studybot is not installed in this workspace" in reply["text"]
+    assert oauth.fake.of("users.info") == []
+
+
+async def test_uninstall_deletes_the_tokens(oauth: SlackHarness) -> None:
+    await _install(oauth)
+    channel = await study_channel(oauth.core, team_id="T7", channel_id="C1")
+    await oauth.event({"type": "app_uninstalled", "event_ts": "1.0"}, "EvU7", team_id="T7")
+
+    async def gone() -> bool:
+        async with oauth.core.db.read() as conn:
+            return (await conn.execute(select(slack_installations))).first() is None
+
+    await eventually(gone)
+    with pytest.raises(DeliveryError) as caught:
+        await oauth.door.platform.post_text(channel, "still there?")
+    assert caught.value.permanent is True
+
+
+async def test_a_grid_workspace_is_found_by_its_workspace_id_for_outbound_posts(
+    oauth: SlackHarness,
+) -> None:
+    """Slack's requests name the Enterprise Grid org; the core's channels name only the team."""
+    store = oauth.door.deps.installations
+    assert store is not None
+    await store.async_save(
+        Installation(
+            app_id="A1",
+            enterprise_id="E1",
+            team_id="T8",
+            team_name="Grid team",
+            bot_token="xoxb-T8-grid",
+            bot_id="BT8",
+            bot_user_id="UBT8",
+            user_id="UINSTALLER",
+        )
+    )
+    bot = await store.async_find_bot(enterprise_id="E1", team_id="T8")
+    assert bot is not None
+    assert bot.bot_token == "xoxb-T8-grid"
+    assert await store.async_find_bot(enterprise_id="E2", team_id="T8") is None
+    oauth.fake.add_workspace("T8")
+    oauth.fake.workspaces["xoxb-T8-grid"] = oauth.fake.workspaces.pop("xoxb-T8-token")
+    await oauth.door.platform.post_text(channel_ref("T8", "C1"), "hello grid")
+    (posted,) = oauth.fake.of("chat.postMessage")
+    assert posted.token == "xoxb-T8-grid"
+
+
+async def test_an_expiring_rotated_token_is_refreshed_before_posting(oauth: SlackHarness) -> None:
+    store = oauth.door.deps.installations
+    assert store is not None
+    ws = oauth.fake.add_workspace("T9")
+    oauth.fake.refresh_tokens["xoxe-T9-first"] = ws
+    await store.async_save(
+        Installation(
+            app_id="A1",
+            team_id="T9",
+            bot_token=ws.token,
+            bot_id="BT9",
+            bot_user_id="UBT9",
+            bot_refresh_token="xoxe-T9-first",
+            bot_token_expires_at=int(time.time()) + 60,
+            user_id="UINSTALLER",
+        )
+    )
+    channel = channel_ref("T9", "C1")
+    await oauth.door.platform.post_text(channel, "first")
+    (refresh,) = oauth.fake.of("oauth.v2.access")
+    assert refresh.params["grant_type"] == "refresh_token"
+    (posted,) = oauth.fake.of("chat.postMessage")
+    assert posted.token is not None
+    assert posted.token.startswith("xoxb-T9-rotated-")
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T9")
+    assert bot is not None
+    assert bot.bot_token == posted.token
+    installation = await store.async_find_installation(enterprise_id=None, team_id="T9")
+    assert installation is not None
+    assert installation.user_id == "UINSTALLER"  # the installer survives the rotation
+    await oauth.door.platform.post_text(channel, "second")  # fresh now: no second refresh
+    assert len(oauth.fake.of("oauth.v2.access")) == 1
+    assert oauth.fake.of("chat.postMessage")[-1].token == posted.token
+
+
+async def test_a_refused_refresh_is_a_permanent_delivery_error(oauth: SlackHarness) -> None:
+    store = oauth.door.deps.installations
+    assert store is not None
+    ws = oauth.fake.add_workspace("T10")
+    await store.async_save(
+        Installation(
+            app_id="A1",
+            team_id="T10",
+            bot_token=ws.token,
+            bot_id="B",
+            bot_user_id="U",
+            bot_refresh_token="xoxe-revoked",
+            bot_token_expires_at=int(time.time()) + 60,
+            user_id="UINSTALLER",
+        )
+    )
+    with pytest.raises(DeliveryError) as caught:
+        await oauth.door.platform.post_text(channel_ref("T10", "C1"), "hi")
+    assert caught.value.permanent is True
+    assert "invalid_refresh_token" in str(caught.value)
+    assert oauth.fake.of("chat.postMessage") == []

@@ -1,0 +1,125 @@
+"""Slash command parsing, button value checks and the Slack settings' validation."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.translate import (
+    ChangeStudyAdmin,
+    DropNow,
+    Help,
+    MalformedPayload,
+    OpenSchedule,
+    answer_from_button,
+    channel_ref,
+    slash_command,
+)
+from bot.domain.periods import Period
+from bot.errors import SettingsError
+from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
+
+CHANNEL = channel_ref("T1", "C1")
+DOMAINS = ["D1", "D2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("leaderboard", ShowLeaderboard(CHANNEL, Period.WEEK, None, user_id="U1")),
+        ("leaderboard d2 all", ShowLeaderboard(CHANNEL, Period.ALL, "D2", user_id="U1")),
+        ("LEADERBOARD month D1", ShowLeaderboard(CHANNEL, Period.MONTH, "D1", user_id="U1")),
+        ("me", ShowProgress(CHANNEL, "U1")),
+        ("report", ShowOrgReport("slack", "T1", Period.ALL)),
+        ("report week", ShowOrgReport("slack", "T1", Period.WEEK)),
+        ("schedule", OpenSchedule()),
+        ("drop", DropNow(None)),
+        ("drop d1", DropNow("D1")),
+        ("admins add <@U0ABC|ada>", ChangeStudyAdmin("U0ABC", True)),
+        ("admins remove <@W0XYZ>", ChangeStudyAdmin("W0XYZ", False)),
+        ("help", Help()),
+        ("", Help()),
+    ],
+)
+def test_commands_parse(text: str, expected: object) -> None:
+    assert slash_command(text, CHANNEL, "U1", DOMAINS) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["dance", "leaderboard D7", "report yearly", "drop D9", "admins add ada", "me too"]
+)
+def test_anything_else_gets_help_with_a_note(text: str) -> None:
+    parsed = slash_command(text, CHANNEL, "U1", DOMAINS)
+    assert isinstance(parsed, Help)
+    assert parsed.note
+
+
+def test_button_values_are_checked() -> None:
+    assert answer_from_button("12:b") == (12, "b")
+    for bad in (None, 12, "12", "x:b", "12:", "12:b:c"):
+        with pytest.raises(MalformedPayload):
+            answer_from_button(bad)
+
+
+KEY = Fernet.generate_key().decode()
+
+
+def test_slack_is_off_unless_asked() -> None:
+    assert SlackSettings.from_env({}).mode is SlackMode.OFF
+
+
+def test_single_workspace_needs_a_bot_token_and_signing_secret() -> None:
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_SIGNING_SECRET is required"):
+        SlackSettings.from_env({"STUDYBOT_SLACK_MODE": "single"})
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_BOT_TOKEN must start with 'xoxb-'"):
+        SlackSettings.from_env(
+            {
+                "STUDYBOT_SLACK_MODE": "single",
+                "STUDYBOT_SLACK_SIGNING_SECRET": "s",
+                "STUDYBOT_SLACK_BOT_TOKEN": "xoxp-user",
+            }
+        )
+    ok = SlackSettings.from_env(
+        {
+            "STUDYBOT_SLACK_MODE": "single",
+            "STUDYBOT_SLACK_SIGNING_SECRET": "s3cret",
+            "STUDYBOT_SLACK_BOT_TOKEN": "xoxb-1",
+        }
+    )
+    assert ok.mode is SlackMode.SINGLE
+    assert ok.api_url == "https://slack.com/api/"
+    assert "s3cret" not in repr(ok)
+    assert "xoxb-1" not in repr(ok)
+
+
+def test_oauth_needs_a_valid_fernet_key() -> None:
+    env = {
+        "STUDYBOT_SLACK_MODE": "oauth",
+        "STUDYBOT_SLACK_SIGNING_SECRET": "s",
+        "STUDYBOT_SLACK_CLIENT_ID": "1.2",
+        "STUDYBOT_SLACK_CLIENT_SECRET": "c",
+    }
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_TOKEN_KEY is required"):
+        SlackSettings.from_env(env)
+    with pytest.raises(SettingsError, match="key 2 is not a Fernet key"):
+        SlackSettings.from_env(env | {"STUDYBOT_SLACK_TOKEN_KEY": f"{KEY},short"})
+    assert SlackSettings.from_env(env | {"STUDYBOT_SLACK_TOKEN_KEY": KEY}).token_keys == (KEY,)
+
+
+def test_socket_mode_needs_an_app_token_and_bad_modes_are_named() -> None:
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_APP_TOKEN is required"):
+        SlackSettings.from_env(
+            {"STUDYBOT_SLACK_MODE": "socket", "STUDYBOT_SLACK_BOT_TOKEN": "xoxb-1"}
+        )
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_MODE must be one of"):
+        SlackSettings.from_env({"STUDYBOT_SLACK_MODE": "webhooks"})
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_API_URL"):
+        SlackSettings.from_env(
+            {
+                "STUDYBOT_SLACK_MODE": "socket",
+                "STUDYBOT_SLACK_API_URL": "ftp:x",
+                "STUDYBOT_SLACK_BOT_TOKEN": "xoxb-1",
+                "STUDYBOT_SLACK_APP_TOKEN": "xapp-1",
+            }
+        )

@@ -1,0 +1,1 @@
+"""Tests of the Microsoft Teams door (real botbuilder SDK, loopback Bot Connector)."""

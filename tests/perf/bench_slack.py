@@ -1,0 +1,476 @@
+"""Benchmark: an answer burst through the Slack door, against a bare bolt app on the same stack.
+
+5,000 distinct members answer one drop with signed HTTP requests to the running service (uvicorn
+in its own process), sent open-loop at 500 per second, plus 10 % repeated clicks. It prints the
+p50/p95/p99 acknowledgement latency (from each request's scheduled send time, so queueing counts)
+and the throughput, and checks that exactly 5,000 answers are stored and every click got its
+private reply. Then it saturates both servers closed-loop (64 requests in flight) to compare
+throughput: ours against a bare bolt AsyncApp whose handler only acknowledges. Usage:
+
+    .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500]
+        [--database-url postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select, text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.adapters.slack.fake_slack import FakeSlack  # noqa: E402
+
+SECRET = "bench-signing-secret"
+OPEN_LOOP_CONNECTIONS = 256
+TEAM = "TBENCH"
+CHANNEL = "CBENCH"
+
+
+# ---------------------------------------------------------------- the two servers (subprocesses)
+
+
+async def serve_studybot(port: int, api_url: str, database_url: str, schema: str | None) -> None:
+    from datetime import timedelta
+
+    import uvicorn
+
+    from adapters.slack.http import mount_slack
+    from adapters.slack.settings import SlackSettings
+    from adapters.slack.translate import channel_ref
+    from adapters.web.app import create_web_app
+    from bot.bootstrap import build_core
+    from bot.service.commands import RegisterTeam, StartDrop
+    from bot.service.directory import register_team
+    from bot.service.drops import start_drop
+    from bot.settings import Settings
+    from bot.storage.database import Database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(database_url, schema=schema, pool_size=20)
+        settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
+        core = await build_core(settings, database=db)
+        app = create_web_app(core, playground=False)
+        door = mount_slack(
+            app,
+            core,
+            SlackSettings.from_env(
+                {
+                    "STUDYBOT_SLACK_MODE": "single",
+                    "STUDYBOT_SLACK_SIGNING_SECRET": SECRET,
+                    "STUDYBOT_SLACK_BOT_TOKEN": f"xoxb-{TEAM}-token",
+                    "STUDYBOT_SLACK_API_URL": api_url,
+                }
+            ),
+        )
+        channel = channel_ref(TEAM, CHANNEL)
+        await register_team(core, RegisterTeam(channel, "Bench org", "bench"))
+        drops: list[dict[str, object]] = []
+        while len(drops) < 2:  # one for the open-loop burst, one for the saturation run
+            card = await start_drop(core, StartDrop(channel, window=timedelta(days=1)))
+            if not card.multiple:  # one click answers it
+                drops.append({"drop_id": card.drop_id, "options": [o.id for o in card.options]})
+        print(json.dumps({"drops": drops}), flush=True)
+        await _serve(uvicorn, app, port)
+        await door.aclose()
+        await core.db.dispose()
+
+
+async def serve_bare(port: int, api_url: str) -> None:
+    import uvicorn
+    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+    from slack_bolt.async_app import AsyncAck, AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    bolt = AsyncApp(
+        signing_secret=SECRET,
+        client=AsyncWebClient(token=f"xoxb-{TEAM}-token", base_url=api_url),
+    )
+
+    @bolt.action(re.compile(r"^studybot_answer_[A-Z]$"))
+    async def only_ack(ack: AsyncAck) -> None:
+        await ack()
+
+    handler = AsyncSlackRequestHandler(bolt)
+    app = FastAPI()
+
+    @app.post("/slack/events")
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    print(json.dumps({"drops": []}), flush=True)
+    await _serve(uvicorn, app, port)
+
+
+async def _serve(uvicorn: Any, app: Any, port: int) -> None:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    await uvicorn.Server(config).serve()
+
+
+# ---------------------------------------------------------------- the load generator (this process)
+
+
+@dataclass
+class Server:
+    process: asyncio.subprocess.Process
+    url: str
+    drops: list[dict[str, Any]]
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def stop(self) -> None:
+        self.process.terminate()
+        await asyncio.wait_for(self.process.wait(), 30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_server(kind: str, api_url: str, database_url: str, schema: str | None) -> Server:
+    port = free_port()
+    args = [
+        sys.executable,
+        __file__,
+        "--serve",
+        kind,
+        "--port",
+        str(port),
+        "--api-url",
+        api_url,
+        "--database-url",
+        database_url,
+        "--schema",
+        schema or "",
+    ]
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    line = (await process.stdout.readline()).decode()
+    if not line:
+        raise SystemExit(f"the {kind} server did not start")
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        break
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the {kind} server is not answering")
+            await asyncio.sleep(0.05)
+    return Server(process, url, json.loads(line)["drops"])
+
+
+def signed_clicks(
+    fake: FakeSlack, drop: dict[str, Any] | None, members: int, repeats: float, tag: str, seed: int
+) -> list[tuple[bytes, dict[str, str]]]:
+    """Signed block_actions bodies: each member once, plus `repeats` of them clicking again."""
+    rng = random.Random(seed)
+    drop_id = drop["drop_id"] if drop else 1
+    options = drop["options"] if drop else ["a", "b", "c", "d"]
+    users = [f"U{tag}{i:05d}" for i in range(members)]
+    clicks = users + rng.sample(users, int(members * repeats))
+    rng.shuffle(clicks)
+    verifier = SignatureVerifier(SECRET)
+    out = []
+    for n, user in enumerate(clicks):
+        option = rng.choice(options)
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "bench"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            "api_app_id": "A1",
+            "token": "legacy",
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": CHANNEL},
+            "trigger_id": "t",
+            "channel": {"id": CHANNEL, "name": "bench"},
+            "message": {"ts": "1.1", "text": "question"},
+            "response_url": fake.response_url(f"{tag}{n}"),
+            "actions": [
+                {
+                    "action_id": "studybot_answer_A",
+                    "block_id": "studybot_options",
+                    "type": "button",
+                    "value": f"{drop_id}:{option}",
+                    "action_ts": "1.2",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        ts = str(int(time.time()))
+        signature = verifier.generate_signature(timestamp=ts, body=body)
+        assert signature is not None
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+        }
+        out.append((body.encode(), headers))
+    return out
+
+
+@dataclass
+class Result:
+    latencies: list[float]
+    elapsed: float
+    statuses: dict[int, int]
+    server_cpu: float = 0.0  # seconds of server CPU spent on these requests
+    client_cpu: float = 0.0  # seconds of this process's CPU (load generator and fake Slack)
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def open_loop(url: str, requests: list[tuple[bytes, dict[str, str]]], rate: float) -> Result:
+    """Send request i at start + i / rate whatever happened to the earlier ones."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    # Kept-alive connections, as Slack's senders pool theirs; a request that finds all of them
+    # busy waits, and that wait counts in its latency (measured from the scheduled send time).
+    connector = aiohttp.TCPConnector(limit=OPEN_LOOP_CONNECTIONS)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start = time.perf_counter() + 0.2
+
+        async def one(i: int, body: bytes, headers: dict[str, str]) -> None:
+            due = start + i / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            async with session.post(f"{url}/slack/events", data=body, headers=headers) as r:
+                await r.read()
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+            latencies.append(time.perf_counter() - due)
+
+        await asyncio.gather(*(one(i, b, h) for i, (b, h) in enumerate(requests)))
+        elapsed = time.perf_counter() - start
+    return Result(latencies, elapsed, statuses)
+
+
+async def closed_loop(
+    url: str, requests: list[tuple[bytes, dict[str, str]]], in_flight: int
+) -> Result:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    position = 0
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal position
+            while position < len(requests):
+                body, headers = requests[position]
+                position += 1
+                sent = time.perf_counter()
+                async with session.post(f"{url}/slack/events", data=body, headers=headers) as r:
+                    await r.read()
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+                latencies.append(time.perf_counter() - sent)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        elapsed = time.perf_counter() - start
+    return Result(latencies, elapsed, statuses)
+
+
+async def stored(database_url: str, schema: str | None, drop_id: int) -> int:
+    from bot.storage.database import Database
+    from bot.storage.tables import answers
+
+    db = Database(database_url, schema=schema)
+    async with db.read() as conn:
+        count = await conn.scalar(
+            select(func.count()).select_from(answers).where(answers.c.drop_id == drop_id)
+        )
+    await db.dispose()
+    return int(count or 0)
+
+
+async def wait_replies(fake: FakeSlack, tag: str, expected: int, within: float = 60) -> int:
+    deadline = time.monotonic() + within
+    while True:
+        got = sum(1 for name, _ in fake.responses if name.startswith(tag))
+        if got >= expected or time.monotonic() > deadline:
+            return got
+        await asyncio.sleep(0.05)
+
+
+def line(name: str, r: Result) -> str:
+    codes = ", ".join(f"{k}: {v}" for k, v in sorted(r.statuses.items()))
+    cpu = 1000 * r.server_cpu / len(r.latencies)
+    client = 1000 * r.client_cpu / len(r.latencies)
+    return (
+        f"  {name:<10} p50 {r.quantile(0.5):7.1f} ms  p95 {r.quantile(0.95):7.1f} ms  "
+        f"p99 {r.quantile(0.99):7.1f} ms  throughput {r.throughput:4.0f}/s  "
+        f"CPU ms/click: server {cpu:.2f}, client {client:.2f}  (HTTP {codes})"
+    )
+
+
+async def measured(server: Server, run: Any, settle: Any = None) -> Result:
+    """Run the load; CPU figures include the private replies still arriving (`settle`)."""
+    before, client_before = server.cpu_seconds(), time.process_time()
+    result: Result = await run
+    if settle is not None:
+        await settle
+    result.server_cpu = server.cpu_seconds() - before
+    result.client_cpu = time.process_time() - client_before
+    return result
+
+
+async def run(args: argparse.Namespace) -> None:
+    from bot.storage.database import Database
+
+    fake = FakeSlack(validate=False)
+    fake.add_workspace(TEAM, "Bench")
+    await fake.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        schema = None
+        if database_url.startswith("postgres"):
+            schema = f"bench_slack_{random.randrange(1 << 30)}"
+            admin = Database(database_url)
+            async with admin.write() as conn:
+                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            await admin.dispose()
+        ours = await start_server("studybot", fake.api_url, database_url, schema)
+        bare = await start_server("bare", fake.api_url, database_url, schema)
+        try:
+            burst = signed_clicks(fake, ours.drops[0], args.members, 0.10, "o", 1)
+            print(
+                f"database: {database_url.split(':')[0]}; {args.members} members + "
+                f"{len(burst) - args.members} repeated clicks, open loop at {args.rate:.0f}/s"
+            )
+            bare_burst = signed_clicks(fake, None, args.members, 0.10, "b", 1)
+            # Warm both servers up (imports, pools, bolt's auth.test) with a few clicks.
+            await closed_loop(bare.url, signed_clicks(fake, None, 20, 0, "wb", 2), 4)
+            await closed_loop(ours.url, signed_clicks(fake, ours.drops[1], 20, 0, "wo", 2), 4)
+
+            ours_open = await measured(
+                ours, open_loop(ours.url, burst, args.rate), wait_replies(fake, "o", len(burst))
+            )
+            replies = await wait_replies(fake, "o", len(burst))
+            bare_open = await measured(bare, open_loop(bare.url, bare_burst, args.rate))
+            count = await stored(database_url, schema, ours.drops[0]["drop_id"])
+            print("open loop (acknowledgement latency from the scheduled send time):")
+            print(line("studybot", ours_open))
+            print(line("bare bolt", bare_open))
+            recorded = sum(
+                1
+                for name, body in fake.responses
+                if name.startswith("o") and "is recorded" in body.get("text", "")
+            )
+            already = sum(
+                1
+                for name, body in fake.responses
+                if name.startswith("o") and "already answered" in body.get("text", "")
+            )
+            print(f"  private replies: {recorded} recorded, {already} already answered")
+            ok = count == args.members and replies == len(burst) and recorded == args.members
+            print(
+                f"  answers stored for the drop: {count} (expected {args.members}); private "
+                f"replies: {replies} of {len(burst)} -> {'OK' if ok else 'MISMATCH'}"
+            )
+
+            # Saturation: the second drop, fresh members, 64 requests in flight; alternate runs.
+            results: dict[str, list[Result]] = {"studybot": [], "bare bolt": []}
+            for round_ in range(args.rounds):
+                n = args.saturation
+                ours_req = signed_clicks(fake, ours.drops[1], n, 0, f"s{round_}", 3 + round_)
+                bare_req = signed_clicks(fake, None, n, 0, f"t{round_}", 3 + round_)
+                results["bare bolt"].append(
+                    await measured(bare, closed_loop(bare.url, bare_req, 64))
+                )
+                results["studybot"].append(
+                    await measured(
+                        ours,
+                        closed_loop(ours.url, ours_req, 64),
+                        wait_replies(fake, f"s{round_}", n),
+                    )
+                )
+            print(
+                f"saturation ({args.rounds} rounds of {args.saturation} clicks, 64 in flight, "
+                "median of rounds):"
+            )
+            medians = {k: statistics.median(r.throughput for r in v) for k, v in results.items()}
+            for name, runs in results.items():
+                p50 = statistics.median(r.quantile(0.5) for r in runs)
+                cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
+                client = statistics.median(1000 * r.client_cpu / len(r.latencies) for r in runs)
+                print(
+                    f"  {name:<10} throughput {medians[name]:6.0f}/s  p50 {p50:6.1f} ms  "
+                    f"CPU ms/click: server {cpu:.2f}, client {client:.2f}"
+                )
+            print(f"  ratio studybot / bare bolt: {medians['studybot'] / medians['bare bolt']:.2f}")
+        finally:
+            await ours.stop()
+            await bare.stop()
+            await fake.stop()
+            if schema:
+                admin = Database(database_url)
+                async with admin.write() as conn:
+                    await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                await admin.dispose()
+    if not ok:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--saturation", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--serve", choices=["studybot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", help=argparse.SUPPRESS)
+    parser.add_argument("--schema", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve == "studybot":
+        asyncio.run(serve_studybot(args.port, args.api_url, args.database_url, args.schema or None))
+    elif args.serve == "bare":
+        asyncio.run(serve_bare(args.port, args.api_url))
+    else:
+        asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
