@@ -30,6 +30,9 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python tests/perf/bench_leaderboard.py
 	$(BIN)/python tests/perf/bench_answers.py
+	$(BIN)/python -m tests.perf.bench_fanout
+	$(BIN)/python tests/perf/bench_slack.py
+	$(BIN)/python tests/perf/bench_teams.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
