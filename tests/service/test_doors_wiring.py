@@ -1,0 +1,102 @@
+"""The service wires the doors the environment switches on, refuses bad door settings at start,
+and builds the Teams package from the command line."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.bootstrap import build_service, stop_doors
+from bot.errors import SettingsError
+from bot.settings import Settings
+from bot.storage.database import Database
+from tests.conftest import MINIPACK
+from tests.service.test_startup import studybot
+
+APP_ID = "0b3c1a52-1111-4c3e-9d2a-6f1e2a7b9c10"
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"STUDYBOT_DATA_DIR": str(tmp_path), "STUDYBOT_CONTENT_DIR": str(MINIPACK), **extra}
+
+
+async def statuses(tmp_path: Path, env: dict[str, str]) -> dict[str, int]:
+    """What the service answers on each door's path to a request without credentials."""
+    settings = Settings.from_env(env)
+    core, app = await build_service(
+        settings, database=Database(f"sqlite:///{tmp_path / 'db.sqlite'}"), env=env
+    )
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return {
+                "/": (await client.get("/")).status_code,
+                "/healthz": (await client.get("/healthz")).status_code,
+                "/slack/events": (await client.post("/slack/events", content=b"{}")).status_code,
+                "/api/messages": (await client.post("/api/messages", json={})).status_code,
+            }
+    finally:
+        await stop_doors(app)
+        await core.db.dispose()
+
+
+async def test_no_credentials_serves_only_the_playground(tmp_path: Path) -> None:
+    assert await statuses(tmp_path, env_for(tmp_path)) == {
+        "/": 200,
+        "/healthz": 200,
+        "/slack/events": 404,
+        "/api/messages": 404,
+    }
+
+
+async def test_slack_and_teams_are_mounted_when_switched_on(tmp_path: Path) -> None:
+    env = env_for(
+        tmp_path,
+        STUDYBOT_SLACK_MODE="single",
+        STUDYBOT_SLACK_SIGNING_SECRET="not-a-real-secret",
+        STUDYBOT_SLACK_BOT_TOKEN="xoxb-not-a-real-token",
+        STUDYBOT_TEAMS="on",
+        STUDYBOT_TEAMS_LOCAL_DEV="on",
+    )
+    found = await statuses(tmp_path, env)
+    assert found["/slack/events"] == 401  # mounted, and it wants Slack's signature
+    assert found["/api/messages"] == 400  # mounted, and it wants an activity
+
+
+@pytest.mark.parametrize(
+    ("extra", "names"),
+    [
+        ({"STUDYBOT_SLACK_MODE": "sometimes"}, "STUDYBOT_SLACK_MODE"),
+        ({"STUDYBOT_SLACK_MODE": "single"}, "STUDYBOT_SLACK_SIGNING_SECRET"),
+        ({"STUDYBOT_TEAMS": "on"}, "STUDYBOT_TEAMS_APP_ID"),
+    ],
+)
+async def test_bad_door_settings_stop_the_start(
+    tmp_path: Path, extra: dict[str, str], names: str
+) -> None:
+    with pytest.raises(SettingsError, match=names):
+        await statuses(tmp_path, env_for(tmp_path, **extra))
+
+
+def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
+    refused = studybot(
+        "teams", "package", "--out", str(tmp_path), env={"STUDYBOT_TEAMS_APP_ID": "x"}
+    )
+    assert refused.returncode == 2
+    assert "STUDYBOT_TEAMS_APP_ID must be the Azure Bot's Microsoft App ID" in refused.stderr
+    built = studybot(
+        "teams",
+        "package",
+        "--out",
+        str(tmp_path),
+        env={"STUDYBOT_TEAMS_APP_ID": APP_ID, "STUDYBOT_TEAMS_WEBSITE_URL": "https://example.org"},
+    )
+    assert built.returncode == 0, built.stderr
+    archive = tmp_path / "studybot-teams.zip"
+    assert f"Teams app package: {archive}" in built.stdout
+    with zipfile.ZipFile(archive) as z:
+        assert sorted(z.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert APP_ID in z.read("manifest.json").decode()
