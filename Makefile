@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck check-python clean bench
+.PHONY: run test check-python clean bench
 .DEFAULT_GOAL := run
 
 check-python:
@@ -28,8 +28,8 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
-	$(BIN)/python tests/perf/bench_leaderboard.py
-	$(BIN)/python tests/perf/bench_answers.py
+	$(BIN)/python -m tests.perf.bench_leaderboard
+	$(BIN)/python -m tests.perf.bench_answers
 	$(BIN)/python -m tests.perf.bench_fanout
 	$(BIN)/python tests/perf/bench_slack.py
 	$(BIN)/python tests/perf/bench_teams.py

@@ -66,8 +66,8 @@ class Settings:
             log_level=log_level,
             speed_bonus=_int(get("STUDYBOT_SPEED_BONUS") or "0", "STUDYBOT_SPEED_BONUS", 0, 100),
             selection_seed=_int(seed, "STUDYBOT_SELECTION_SEED", 0, 2**62) if seed else None,
-            playground=_switch(get("STUDYBOT_PLAYGROUND") or "on", "STUDYBOT_PLAYGROUND"),
-            scheduler=_switch(get("STUDYBOT_SCHEDULER") or "on", "STUDYBOT_SCHEDULER"),
+            playground=parse_switch(get("STUDYBOT_PLAYGROUND") or "on", "STUDYBOT_PLAYGROUND"),
+            scheduler=parse_switch(get("STUDYBOT_SCHEDULER") or "on", "STUDYBOT_SCHEDULER"),
             tick_seconds=_int(get("STUDYBOT_TICK_SECONDS") or "5", "STUDYBOT_TICK_SECONDS", 1, 300),
             grace_minutes=_int(
                 get("STUDYBOT_GRACE_MINUTES") or "120", "STUDYBOT_GRACE_MINUTES", 0, 24 * 60
@@ -98,7 +98,8 @@ def _int(raw: str, name: str, low: int, high: int) -> int:
     return value
 
 
-def _switch(raw: str, name: str) -> bool:
+def parse_switch(raw: str, name: str) -> bool:
+    """An on/off setting; SettingsError naming the variable for anything else."""
     value = raw.lower()
     if value in ("on", "true", "1", "yes"):
         return True

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.errors import SettingsError
+from bot.settings import parse_switch
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -65,8 +66,10 @@ class TeamsSettings:
         def get(name: str) -> str:
             return (env.get(name) or "").strip()
 
-        enabled = _switch(get("STUDYBOT_TEAMS") or "off", "STUDYBOT_TEAMS")
-        local_dev = _switch(get("STUDYBOT_TEAMS_LOCAL_DEV") or "off", "STUDYBOT_TEAMS_LOCAL_DEV")
+        enabled = parse_switch(get("STUDYBOT_TEAMS") or "off", "STUDYBOT_TEAMS")
+        local_dev = parse_switch(
+            get("STUDYBOT_TEAMS_LOCAL_DEV") or "off", "STUDYBOT_TEAMS_LOCAL_DEV"
+        )
         if not enabled:
             return cls(enabled=False, local_dev=local_dev)
         app_id = get("STUDYBOT_TEAMS_APP_ID")
@@ -120,12 +123,3 @@ class TeamsSettings:
             tenant_id=tenant_id,
             local_dev=local_dev,
         )
-
-
-def _switch(raw: str, name: str) -> bool:
-    value = raw.lower()
-    if value in ("on", "true", "1", "yes"):
-        return True
-    if value in ("off", "false", "0", "no"):
-        return False
-    raise SettingsError(f"{name} must be on or off, got {raw!r}")

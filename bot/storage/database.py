@@ -58,6 +58,7 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 5, schema: str | None = None) -> None:
         self.url = normalize_url(url)
+        self.schema = schema
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {}

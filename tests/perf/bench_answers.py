@@ -4,7 +4,7 @@ Opens drops for one team, then submits answers from many members concurrently (1
 repeated clicks), and prints the sustained rate and the check that exactly one answer per member
 and drop was stored. Usage:
 
-    .venv/bin/python tests/perf/bench_answers.py [--answers 20000] [--concurrency 32]
+    .venv/bin/python -m tests.perf.bench_answers [--answers 20000] [--concurrency 32]
         [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -13,12 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.bootstrap import build_core
 from bot.ports import ChannelRef
@@ -28,24 +26,15 @@ from bot.service.directory import register_team
 from bot.service.drops import start_drop
 from bot.service.views import AnswerStatus
 from bot.settings import Settings
-from bot.storage.database import Database
 from bot.storage.tables import answers
+from tests.support.databases import bench_database
 
 CHANNEL = ChannelRef("bench", "org", "channel")
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        schema = None
-        if url.startswith("postgres"):
-            schema = f"bench_{random.randrange(1 << 30)}"
-            admin = Database(url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            await admin.dispose()
-        db = Database(url, schema=schema, pool_size=args.concurrency)
-        settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
+    async with bench_database(args.database_url, pool_size=args.concurrency) as db:
+        settings = Settings.from_env({"STUDYBOT_SELECTION_SEED": "1"})
         core = await build_core(settings, database=db)
         await register_team(core, RegisterTeam(CHANNEL, "Bench org", "Bench team"))
         members = args.members
@@ -95,12 +84,6 @@ async def run(args: argparse.Namespace) -> None:
                 )
                 or 0
             )
-        await core.db.dispose()
-        if schema:
-            admin = Database(url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            await admin.dispose()
 
     latencies.sort()
     print(f"database: {core.db.dialect}; concurrency {args.concurrency}; members {members}")

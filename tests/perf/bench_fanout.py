@@ -14,18 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import random
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
 
 from bot.bootstrap import build_core
 from bot.ports import ChannelRef
@@ -36,6 +33,7 @@ from bot.service.pacing import Pacer
 from bot.service.schedules import save_schedule
 from bot.settings import Settings
 from bot.storage.database import Database
+from tests.support.databases import bench_database
 from tests.support.http_platform import HttpChatPlatform
 
 ROOT = Path(__file__).parents[2]
@@ -71,20 +69,14 @@ def start_server(rate: int) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the chat server did not start")
 
 
-async def fan_out(args: argparse.Namespace, base: str, tmp: Path) -> None:
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    schema = None
-    if url.startswith("postgres"):
-        schema = f"bench_{random.randrange(1 << 30)}"
-        admin = Database(url)
-        async with admin.write() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await admin.dispose()
+async def fan_out(args: argparse.Namespace, base: str) -> None:
+    async with bench_database(args.database_url) as db:
+        await _fan_out(args, base, db)
+
+
+async def _fan_out(args: argparse.Namespace, base: str, db: Database) -> None:
     platform = HttpChatPlatform(base, replica="bench")
-    settings = Settings.from_env({"STUDYBOT_DATA_DIR": str(tmp)})
-    core = await build_core(
-        settings, platforms={"loop": platform}, database=Database(url, schema=schema)
-    )
+    core = await build_core(Settings.from_env({}), platforms={"loop": platform}, database=db)
     per_workspace = args.channels // args.workspaces
     due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
     for i in range(args.channels):
@@ -131,12 +123,6 @@ async def fan_out(args: argparse.Namespace, base: str, tmp: Path) -> None:
     print(f"minimum the limits allow: {minimum:.2f} s ({per_workspace} posts per workspace)")
     print(f"ratio: {elapsed / minimum:.2f}x (target 1.25x)")
     await platform.close()
-    await core.db.dispose()
-    if schema:
-        admin = Database(url)
-        async with admin.write() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def main() -> None:
@@ -150,8 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     server, base = start_server(args.rate)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            asyncio.run(fan_out(args, base, Path(tmp)))
+        asyncio.run(fan_out(args, base))
     finally:
         server.terminate()
         server.wait(10)

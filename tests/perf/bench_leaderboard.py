@@ -9,7 +9,7 @@ and checks that both ways give the same numbers. The GROUP BY runs twice: on the
 shipped (answers has no index by team, since no product query needs one) and again after adding
 an index on answers (team_id, answered_at) that helps it as much as an index can. Usage:
 
-    .venv/bin/python tests/perf/bench_leaderboard.py [--database-url postgresql://…] [--runs 200]
+    .venv/bin/python -m tests.perf.bench_leaderboard [--database-url postgresql://…] [--runs 200]
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ import argparse
 import asyncio
 import random
 import sqlite3
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select, text
@@ -39,6 +37,7 @@ from bot.service.leaderboards import show_leaderboard, show_org_report
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import answers, members, teams
+from tests.support.databases import bench_database
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
 TEAMS, MEMBERS_PER_TEAM, ANSWER_RATE = 200, 50, 0.77
@@ -138,7 +137,10 @@ COLUMNS = {
 }
 
 
-async def load(db: Database, rows: dict[str, list[tuple[Any, ...]]], schema: str | None) -> None:
+async def load(
+    db: Database, rows: dict[str, list[tuple[Any, ...]]], schema: str | None = None
+) -> None:
+    schema = schema or db.schema
     if db.dialect == "sqlite":
         path = make_url(db.url).database
         assert path
@@ -267,21 +269,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        schema = None
-        if url.startswith("postgres"):
-            schema = f"bench_{random.randrange(1 << 30)}"
-            admin = Database(url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            await admin.dispose()
-        db = Database(url, schema=schema)
-        settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp})
-        core = await build_core(settings, database=db, clock=FixedClock())
+    async with bench_database(args.database_url) as db:
+        core = await build_core(Settings.from_env({}), database=db, clock=FixedClock())
         started = time.perf_counter()
         rows = generate(core)
-        await load(core.db, rows, schema)
+        await load(core.db, rows)
         print(
             f"database: {db.dialect}; loaded {len(rows['teams'])} teams, "
             f"{len(rows['members'])} members, "
@@ -321,12 +313,6 @@ async def run(args: argparse.Namespace) -> None:
             "GROUP BY helped by an index on answers (team_id, answered_at)",
             args.runs,
         )
-        await core.db.dispose()
-        if schema:
-            admin = Database(url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            await admin.dispose()
 
 
 def main() -> None:
