@@ -33,6 +33,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_fanout
 	$(BIN)/python tests/perf/bench_slack.py
 	$(BIN)/python tests/perf/bench_teams.py
+	$(BIN)/python -m tests.perf.bench_web
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ from adapters.slack.socket_mode import SocketModeConnection
 from adapters.teams.server import mount_teams
 from adapters.teams.settings import TeamsSettings
 from adapters.web.app import create_web_app
+from adapters.web.dashboard_settings import DashboardSettings
 from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.domain.scoring import ScoringPolicy
 from bot.packs.loader import load_pack
@@ -77,13 +78,19 @@ async def build_service(
     """
     slack = SlackSettings.from_env(env)
     teams = TeamsSettings.from_env(env)
+    dashboard = DashboardSettings.from_env(env)  # None: no key, so no dashboard, admin or API
     platforms: dict[str, ChatPlatform] = {}
     if settings.playground:
         platforms["web"] = PlaygroundPlatform()
     core = await build_core(settings, clock=clock, platforms=platforms, database=database)
     if settings.playground:
         await register_playground(core)
-    app = create_web_app(core, playground=settings.playground)
+    app = create_web_app(
+        core,
+        playground=settings.playground,
+        dashboard=dashboard,
+        content_dir=settings.content_dir,
+    )
     app.state.slack = mount_slack(app, core, slack) if slack.enabled else None
     app.state.socket = None
     if teams.enabled:
@@ -105,6 +112,19 @@ async def stop_doors(app: FastAPI) -> None:
         await app.state.socket.close()
     if app.state.slack is not None:
         await app.state.slack.aclose()
+
+
+def dashboard_link_from_env(
+    env: Mapping[str, str], *, platform: str, workspace: str, role: str, hours: float
+) -> str:
+    """A signed, expiring dashboard link for `studybot dashboard-link`."""
+    from datetime import UTC, datetime
+
+    from adapters.web.access import link_from_env
+
+    return link_from_env(
+        env, platform=platform, workspace=workspace, role=role, hours=hours, now=datetime.now(UTC)
+    )
 
 
 def build_teams_package(out_dir: Path) -> Path:

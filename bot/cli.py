@@ -1,4 +1,4 @@
-"""The `studybot` command line: serve, migrate, content, schedule and teams package."""
+"""The `studybot` command line: serve, migrate, content, schedule, dashboard-link, teams."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
 
     add_schedule_commands(sub)
 
+    link = sub.add_parser("dashboard-link", help="print a signed, expiring dashboard link")
+    link.add_argument("--platform", required=True, choices=["slack", "teams", "web"])
+    link.add_argument("--workspace", required=True, help="Slack team id (T…) or Teams tenant id")
+    link.add_argument("--role", default="manager", choices=["manager", "admin"])
+    link.add_argument("--hours", type=float, default=24, help="how long it works (at most 720)")
+    link.set_defaults(run=_dashboard_link)
+
     teams = sub.add_parser("teams", help="the Microsoft Teams app")
     tsub = teams.add_subparsers(required=True, metavar="ACTION")
     package = tsub.add_parser("package", help="build the Teams app package (zip) to upload")
@@ -119,6 +126,26 @@ def _stats(args: argparse.Namespace) -> int:
 
     pack = load_pack(args.pack)
     print(format_stats(pack, pack_stats(pack)))
+    return 0
+
+
+def _dashboard_link(args: argparse.Namespace) -> int:
+    import os
+
+    from bot.bootstrap import dashboard_link_from_env
+
+    try:
+        link = dashboard_link_from_env(
+            os.environ,
+            platform=args.platform,
+            workspace=args.workspace,
+            role=args.role,
+            hours=args.hours,
+        )
+    except ValueError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    print(link)
     return 0
 
 

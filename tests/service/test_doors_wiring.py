@@ -100,3 +100,37 @@ def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive) as z:
         assert sorted(z.namelist()) == ["color.png", "manifest.json", "outline.png"]
         assert APP_ID in z.read("manifest.json").decode()
+
+
+def test_dashboard_link_from_the_command_line() -> None:
+    base = ["dashboard-link", "--platform", "slack", "--workspace", "T0123ABCD"]
+    off = studybot(*base, env={"STUDYBOT_WEB_SECRET": ""})
+    assert off.returncode == 2
+    assert "STUDYBOT_WEB_SECRET is not set" in off.stderr
+    on = studybot(
+        *base,
+        "--role",
+        "admin",
+        env={"STUDYBOT_WEB_SECRET": "x" * 40, "STUDYBOT_PUBLIC_URL": "https://study.example.org"},
+    )
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.startswith("https://study.example.org/dashboard/enter?token=")
+    assert "x" * 40 not in on.stdout  # the key itself never appears
+
+
+async def test_dashboard_is_mounted_only_with_a_key(tmp_path: Path) -> None:
+    env = env_for(tmp_path, STUDYBOT_WEB_SECRET="k" * 40)
+    settings = Settings.from_env(env)
+    core, app = await build_service(
+        settings, database=Database(f"sqlite:///{tmp_path / 'db.sqlite'}"), env=env
+    )
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            refused = await client.get("/dashboard/enter", params={"token": "forged"})
+            anonymous = await client.get("/api/v1/teams")
+    finally:
+        await stop_doors(app)
+        await core.db.dispose()
+    assert refused.status_code == 403
+    assert anonymous.status_code in (401, 403)

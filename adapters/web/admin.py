@@ -1,0 +1,171 @@
+"""Admin pages: each team's schedule (create, edit, pause) and the content pack's health."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from adapters.web.dashboard import render
+from adapters.web.gate import Gate
+from bot.domain.schedule import WEEKDAYS, RevealMode, Schedule, format_duration
+from bot.errors import FieldErrors, StudybotError
+from bot.packs.issues import PackIssue, Severity
+from bot.packs.lint import lint_pack
+from bot.packs.stats import pack_stats
+from bot.service.commands import SaveSchedule
+from bot.service.org_teams import list_org_teams
+from bot.service.schedules import get_schedule, list_schedules, save_schedule, set_schedule_active
+
+FIELDS = (
+    "days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain",
+    "start_date", "end_date", "skip_dates", "digest",
+)  # fmt: skip
+
+
+def schedule_form_values(schedule: Schedule | None) -> dict[str, str]:
+    """A stored schedule as the text its form fields show (the same words the core parses)."""
+    if schedule is None:
+        return {"days": "weekdays", "time": "09:00", "timezone": "UTC", "window": "8h",
+                "reveal_mode": RevealMode.AT_CLOSE.value, "digest": "mon"}  # fmt: skip
+    return {
+        "days": ",".join(schedule.day_names()),
+        "time": f"{schedule.local_time:%H:%M}",
+        "timezone": schedule.timezone,
+        "window": format_duration(schedule.window)
+        if schedule.window and not schedule.closes_at
+        else "",
+        "closes_at": f"{schedule.closes_at:%H:%M}" if schedule.closes_at else "",
+        "reveal_mode": schedule.reveal_mode.value,
+        "focus_domain": schedule.focus_domain or "",
+        "start_date": _day(schedule.start_date),
+        "end_date": _day(schedule.end_date),
+        "skip_dates": ",".join(sorted(d.isoformat() for d in schedule.skip_dates)),
+        "digest": "off" if schedule.digest_weekday is None else WEEKDAYS[schedule.digest_weekday],
+    }
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    core = gate.core
+    lint_cache: dict[str, list[PackIssue]] = {}
+
+    @router.get("/admin/schedules", response_class=HTMLResponse)
+    async def schedules(request: Request) -> Response:
+        grant = gate.browser(request)
+        grant.require_admin()
+        org = await list_org_teams(core, grant.platform, grant.workspace)
+        stored = {
+            r.team_id: r
+            for r in await list_schedules(core)
+            if (r.channel.platform, r.channel.org_external_id) == (grant.platform, grant.workspace)
+        }
+        return render(
+            request,
+            "dashboard/schedules.html",
+            {"grant": grant, "org": org, "stored": stored, "quote": quote},
+        )
+
+    async def _form_page(
+        request: Request, channel_id: str, values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None, message: str = "", status: int = 200,
+    ) -> Response:  # fmt: skip
+        grant = gate.browser(request)
+        grant.require_admin()
+        org = await list_org_teams(core, grant.platform, grant.workspace)
+        team = org.team(channel_id)
+        schedule = await get_schedule(core, team.channel)
+        return render(
+            request,
+            "dashboard/schedule.html",
+            {
+                "grant": grant,
+                "team": team,
+                "schedule": schedule,
+                "values": values if values is not None else schedule_form_values(schedule),
+                "errors": errors or {},
+                "message": message,
+                "note": request.query_params.get("note", "")[:200],
+                "core": core,
+                "reveal_modes": [m.value for m in RevealMode],
+                "action": f"/admin/teams/{quote(channel_id, safe='')}/schedule",
+            },
+            status,
+        )
+
+    @router.get("/admin/teams/{channel_id}/schedule", response_class=HTMLResponse)
+    async def schedule_form(request: Request, channel_id: str) -> Response:
+        return await _form_page(request, channel_id)
+
+    @router.post("/admin/teams/{channel_id}/schedule")
+    async def schedule_save(request: Request, channel_id: str) -> Response:
+        grant, form = await gate.form(request)
+        grant.require_admin()
+        org = await list_org_teams(core, grant.platform, grant.workspace)
+        team = org.team(channel_id)
+        values: dict[str, str] = {k: form.get(k, "").strip()[:500] for k in FIELDS}
+        current = await get_schedule(core, team.channel)
+        parsed: dict[str, Any] = {k: v for k, v in values.items() if v}
+        parsed["active"] = current.active if current else True
+        try:
+            await save_schedule(core, SaveSchedule(team.channel, parsed))
+        except FieldErrors as exc:
+            return await _form_page(request, channel_id, values, exc.errors, status=400)
+        except StudybotError as exc:
+            return await _form_page(request, channel_id, values, message=str(exc), status=400)
+        return _back(channel_id, "The schedule is saved.")
+
+    @router.post("/admin/teams/{channel_id}/schedule/active")
+    async def schedule_active(request: Request, channel_id: str) -> Response:
+        grant, form = await gate.form(request)
+        grant.require_admin()
+        org = await list_org_teams(core, grant.platform, grant.workspace)
+        team = org.team(channel_id)
+        active = form.get("active") == "on"
+        try:
+            await set_schedule_active(core, team.channel, active)
+        except StudybotError as exc:
+            return await _form_page(request, channel_id, message=str(exc), status=400)
+        return _back(
+            channel_id, "The schedule is running." if active else "The schedule is paused."
+        )
+
+    @router.get("/admin/content", response_class=HTMLResponse)
+    async def content(request: Request) -> Response:
+        grant = gate.browser(request)
+        grant.require_admin()
+        issues: list[PackIssue] | None = None
+        if content_dir is not None:
+            key = str(content_dir)
+            if key not in lint_cache:
+                lint_cache[key] = await asyncio.to_thread(lint_pack, content_dir)
+            issues = lint_cache[key]
+        return render(
+            request,
+            "dashboard/content.html",
+            {
+                "grant": grant,
+                "pack": core.pack,
+                "stats": pack_stats(core.pack),
+                "issues": issues,
+                "errors": sum(i.severity is Severity.ERROR for i in issues or []),
+            },
+        )
+
+    return router
+
+
+def _back(channel_id: str, note: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/admin/teams/{quote(channel_id, safe='')}/schedule?{urlencode({'note': note})}",
+        status_code=303,
+    )

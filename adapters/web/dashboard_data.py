@@ -1,0 +1,237 @@
+"""Gathers what the dashboard pages and their CSV exports show, from core queries only."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from adapters.web.access import Grant
+from adapters.web.charts import bar_chart, column_chart, heatmap
+from adapters.web.tables import Table
+from bot.domain.periods import Period
+from bot.ports import ChannelRef
+from bot.service.commands import ShowLeaderboard, ShowOrgReport
+from bot.service.context import Core
+from bot.service.inactivity import DEFAULT_MISSED, InactiveMember, inactive_members
+from bot.service.leaderboards import show_leaderboard, show_org_report
+from bot.service.org_teams import OrgTeam, OrgTeams, list_org_teams
+from bot.service.participation import WeekParticipation, participation_by_week
+from bot.service.readiness import ReadinessView, show_readiness
+from bot.service.views import LeaderboardView, OrgReportView
+
+SHOWN_INACTIVE = 50
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    domain_id: str | None
+
+    @classmethod
+    def parse(cls, core: Core, period: str, domain: str) -> Filters:
+        """Unknown values fall back to this week and all domains (links stay shareable)."""
+        chosen = Period(period) if period in Period._value2member_map_ else Period.WEEK
+        known = {d.id for d in core.pack.domains}
+        return cls(chosen, domain if domain in known else None)
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    tables: dict[str, Table]
+    charts: dict[str, Markup]
+    readiness: ReadinessView
+    filters: Filters
+
+
+def _participation(weeks: tuple[WeekParticipation, ...]) -> tuple[Table, Markup]:
+    table = Table(
+        "participation",
+        "Participation per week",
+        ("week starting", "team members", "members who answered", "participation"),
+        [
+            (w.week_start.isoformat(), w.members, w.active_members, f"{100 * w.rate:.0f} %")
+            for w in weeks
+        ],
+    )
+    chart = column_chart(
+        "Share of members who answered at least once, per week",
+        [f"{w.week_start:%d %b}" for w in weeks],
+        [w.rate for w in weeks],
+        "week starting (Monday)",
+        "members who answered",
+        percent=True,
+    )
+    return table, chart
+
+
+def _readiness(view: ReadinessView) -> tuple[Table, Markup]:
+    table = Table(
+        "readiness",
+        "Readiness per domain",
+        ("domain", "exam weight", "answers", "right", "estimated accuracy", "status"),
+        [
+            (
+                f"{d.domain_id} {d.domain_name}",
+                f"{d.weight:.1f} %",
+                d.answered,
+                d.correct,
+                f"{100 * d.estimate:.0f} %",
+                ("ready" if d.ready(view.pass_share) else "below the pass line")
+                + ("" if d.enough_answers else " (few answers: uncertain)"),
+            )
+            for d in view.domains
+        ],
+    )
+    chart = bar_chart(
+        "Estimated accuracy per domain against the pass line",
+        [f"{d.domain_id} ({d.weight:.0f} %) {d.domain_name}" for d in view.domains],
+        [d.estimate for d in view.domains],
+        "estimated share of right answers",
+        mark=view.pass_share,
+        mark_label=f"pass line ({view.pass_mark})",
+    )
+    return table, chart
+
+
+def _inactive(found: list[InactiveMember]) -> Table:
+    return Table(
+        "inactive",
+        f"Members who stopped answering (missed at least {DEFAULT_MISSED} questions in a row)",
+        ("member", "user id", "team", "questions missed since", "last answered question posted"),
+        [
+            (
+                m.display_name,
+                m.user_id,
+                m.team_name,
+                m.missed,
+                m.last_answered_drop_at.strftime("%Y-%m-%d") if m.last_answered_drop_at else None,
+            )
+            for m in found
+        ],
+        shown_limit=SHOWN_INACTIVE,
+    )
+
+
+def _leaderboard(board: LeaderboardView) -> Table:
+    return Table(
+        "leaderboard",
+        f"Leaderboard: {board.domain_name}, "
+        + (
+            "all time"
+            if board.period is Period.ALL
+            else f"this {board.period.value} (from {board.period_start})"
+        ),
+        ("rank", "member", "points", "right", "answered", "accuracy"),
+        [
+            (r.rank, r.display_name, r.points, r.correct, r.answered, f"{100 * r.accuracy:.0f} %")
+            for r in board.rows
+        ],
+    )
+
+
+def _team_ranking(report: OrgReportView, filters: Filters) -> Table:
+    rows = []
+    for t in report.teams:
+        chosen = [d for d in t.domains if filters.domain_id in (None, d.domain_id)]
+        answered = sum(d.answered for d in chosen)
+        correct = sum(d.correct for d in chosen)
+        points = sum(d.points for d in chosen)
+        rows.append((t.team_name, t.members, t.active_members, answered, correct, points))
+    rows.sort(key=lambda r: (-r[5], -r[4], r[3], r[0].casefold()))
+    return Table(
+        "teams",
+        "Teams by points",
+        (
+            "rank",
+            "team",
+            "members",
+            "members who answered",
+            "answers",
+            "right",
+            "points",
+            "accuracy",
+        ),
+        [
+            (i, n, m, a, ans, c, p, f"{100 * c / ans:.0f} %" if ans else "–")
+            for i, (n, m, a, ans, c, p) in enumerate(rows, start=1)
+        ],
+    )
+
+
+def _heatmap(core: Core, report: OrgReportView) -> tuple[Table, Markup]:
+    domains = core.pack.domains
+    values = [[d.accuracy for d in t.domains] for t in report.teams]
+    table = Table(
+        "heatmap",
+        "Accuracy per team and domain",
+        ("team", *(f"{d.id} {d.name}" for d in domains)),
+        [
+            (t.team_name, *("–" if v is None else f"{100 * v:.0f} %" for v in row))
+            for t, row in zip(report.teams, values, strict=True)
+        ],
+    )
+    chart = heatmap(
+        "Accuracy per team and exam domain (share of right answers)",
+        [t.team_name for t in report.teams],
+        [d.id for d in domains],
+        values,
+        "exam domain",
+        "team",
+    )
+    return table, chart
+
+
+async def org_page(core: Core, grant: Grant, filters: Filters) -> tuple[OrgTeams, Page]:
+    """The organisation's page; its independent queries run side by side (each on its own
+    pooled connection), which is what keeps a 200-team organisation under 300 ms."""
+    org = await list_org_teams(core, grant.platform, grant.workspace)
+    ids = [t.team_id for t in org.teams]
+    report, weeks, readiness, inactive = await asyncio.gather(
+        show_org_report(core, ShowOrgReport(grant.platform, grant.workspace, filters.period)),
+        participation_by_week(core, ids, [t.timezone for t in org.teams], WEEKS),
+        show_readiness(core, ids),
+        inactive_members(core, ids),
+    )
+    participation_table, participation_chart = _participation(weeks)
+    readiness_table, readiness_chart = _readiness(readiness)
+    heat_table, heat_chart = _heatmap(core, report)
+    tables = {
+        t.name: t
+        for t in (
+            _team_ranking(report, filters),
+            heat_table,
+            participation_table,
+            readiness_table,
+            _inactive(inactive),
+        )
+    }
+    charts = {
+        "heatmap": heat_chart,
+        "participation": participation_chart,
+        "readiness": readiness_chart,
+    }
+    return org, Page(report.org_name, tables, charts, readiness, filters)
+
+
+async def team_page(core: Core, grant: Grant, team: OrgTeam, filters: Filters) -> Page:
+    channel = ChannelRef(grant.platform, grant.workspace, team.channel.channel_id)
+    board, weeks, readiness, inactive = await asyncio.gather(
+        show_leaderboard(
+            core, ShowLeaderboard(channel, filters.period, filters.domain_id, limit=50)
+        ),
+        participation_by_week(core, [team.team_id], [team.timezone], WEEKS),
+        show_readiness(core, [team.team_id]),
+        inactive_members(core, [team.team_id]),
+    )
+    participation_table, participation_chart = _participation(weeks)
+    readiness_table, readiness_chart = _readiness(readiness)
+    tables = {
+        t.name: t
+        for t in (_leaderboard(board), participation_table, readiness_table, _inactive(inactive))
+    }
+    charts = {"participation": participation_chart, "readiness": readiness_chart}
+    return Page(team.name, tables, charts, readiness, filters)

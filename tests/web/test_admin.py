@@ -1,0 +1,116 @@
+"""Admin pages: create, edit and pause a team's schedule with the core's validation; the
+content pack's statistics and lint results."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import httpx
+
+from bot.service.context import Core
+from bot.service.schedules import get_schedule
+from tests.web.dashboard_support import ALPHA, BETA, seed, sign_in
+
+FORM = {"days": "mon,wed", "time": "08:30", "timezone": "Europe/Berlin", "window": "2h"}
+
+
+async def test_admin_creates_edits_and_pauses_a_schedule(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    listing = (await web.get("/admin/schedules")).text
+    assert "Alpha One" in listing
+    assert "No schedule" in listing
+    created = await web.post("/admin/teams/C-alpha-1/schedule", data={"csrf": csrf, **FORM})
+    assert created.status_code == 303
+    page = (await web.get(created.headers["location"])).text
+    assert "The schedule is saved." in page
+    assert 'value="mon,wed"' in page
+    assert 'value="Europe/Berlin"' in page
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert (stored.days, stored.local_time, stored.active) == (frozenset({0, 2}), time(8, 30), True)
+
+    edited = await web.post(
+        "/admin/teams/C-alpha-1/schedule",
+        data={"csrf": csrf, **FORM, "time": "17:00", "focus_domain": "D2", "digest": "off"},
+    )
+    assert edited.status_code == 303
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert (stored.local_time, stored.focus_domain, stored.digest_weekday) == (
+        time(17, 0), "D2", None,
+    )  # fmt: skip
+
+    paused = await web.post(
+        "/admin/teams/C-alpha-1/schedule/active", data={"csrf": csrf, "active": "off"}
+    )
+    assert paused.status_code == 303
+    assert "paused" in (await web.get(paused.headers["location"])).text
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert not stored.active
+    # editing a paused schedule keeps it paused
+    await web.post("/admin/teams/C-alpha-1/schedule", data={"csrf": csrf, **FORM})
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert not stored.active
+    await web.post("/admin/teams/C-alpha-1/schedule/active", data={"csrf": csrf, "active": "on"})
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert stored.active
+    assert await get_schedule(core, BETA) is None
+
+
+async def test_invalid_fields_show_the_cores_messages_and_store_nothing(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    bad = {"csrf": csrf, "days": "funday", "time": "25:00", "timezone": "Berlin",
+           "window": "2h", "closes_at": "10:00", "focus_domain": "D9"}  # fmt: skip
+    response = await web.post("/admin/teams/C-alpha-1/schedule", data=bad)
+    assert response.status_code == 400
+    html = response.text
+    assert "The schedule was not saved" in html
+    assert "Days unknown day &#39;funday&#39;" in html
+    assert "is not a time of day" in html
+    assert "did you mean Europe/Berlin?" in html
+    assert "give either a window or a closing time, not both" in html
+    assert "unknown domain &#39;D9&#39;" in html
+    assert 'value="funday"' in html  # what was typed stays in the form
+    assert await get_schedule(core, ALPHA) is None
+
+
+async def test_pausing_without_a_schedule_says_so(core: Core, web: httpx.AsyncClient) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    response = await web.post(
+        "/admin/teams/C-alpha-1/schedule/active", data={"csrf": csrf, "active": "off"}
+    )
+    assert response.status_code == 400
+    assert "no schedule yet" in response.text
+
+
+async def test_another_organisations_team_cannot_be_scheduled(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin", workspace="T-BETA")
+    # C-alpha-2 exists only in T-ALPHA
+    response = await web.post("/admin/teams/C-alpha-2/schedule", data={"csrf": csrf, **FORM})
+    assert response.status_code == 404
+    assert await get_schedule(core, ALPHA) is None
+
+
+async def test_content_page_shows_stats_and_lint(core: Core, web: httpx.AsyncClient) -> None:
+    await seed(core, drops=1)
+    await sign_in(web, core, role="admin")
+    html = (await web.get("/admin/content")).text
+    assert "MINI-1" in html
+    assert "<td>D1 Pipelines</td><td>4</td><td>66.7 %</td>" in html
+    assert "0 error(s), 21 warning(s)." in html
+    assert "look alike" in html
+    await sign_in(web, core, role="manager")
+    assert (await web.get("/admin/content")).status_code == 403
