@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,6 +15,7 @@ from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.socket_mode import SocketModeConnection
 from adapters.teams.server import mount_teams
 from adapters.teams.settings import TeamsSettings
+from adapters.web.access import dashboard_link
 from adapters.web.app import create_web_app
 from adapters.web.dashboard_settings import DashboardSettings
 from adapters.web.playground import PlaygroundPlatform, register_playground
@@ -85,6 +87,8 @@ async def build_service(
     core = await build_core(settings, clock=clock, platforms=platforms, database=database)
     if settings.playground:
         await register_playground(core)
+    if dashboard is not None:
+        core.dashboard_links = partial(_dashboard_link, dashboard, core)
     app = create_web_app(
         core,
         playground=settings.playground,
@@ -112,6 +116,15 @@ async def stop_doors(app: FastAPI) -> None:
         await app.state.socket.close()
     if app.state.slack is not None:
         await app.state.slack.aclose()
+
+
+def _dashboard_link(
+    dashboard: DashboardSettings, core: Core, *, platform: str, workspace: str, role: str
+) -> str:
+    """What a chat door hands a manager or admin who asks for the dashboard: valid for a day."""
+    return dashboard_link(
+        dashboard, platform=platform, workspace=workspace, role=role, hours=24, now=core.clock.now()
+    )
 
 
 def dashboard_link_from_env(

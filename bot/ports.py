@@ -55,3 +55,9 @@ class ChatPlatform(Protocol):
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         """Post a plain message to the channel; return its message id."""
         ...
+
+
+class DashboardLinks(Protocol):
+    """Makes a signed, expiring dashboard link for one organisation and role (see adapters/web)."""
+
+    def __call__(self, *, platform: str, workspace: str, role: str) -> str: ...

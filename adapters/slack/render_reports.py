@@ -25,6 +25,7 @@ HELP_TEXT = (
     "• `/studybot drop [domain]` — post a question now (admins)\n"
     "• `/studybot admins add|remove @person` — make someone a study admin of this channel "
     "(workspace admins and owners)\n"
+    "• `/studybot dashboard` — your private link to the team dashboard (admins)\n"
     "• `/studybot help` — this text"
 )
 

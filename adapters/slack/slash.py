@@ -1,4 +1,4 @@
-"""/studybot: leaderboard, me, report, schedule, drop, admins and help, each through the core."""
+"""/studybot: leaderboard, me, report, schedule, drop, admins, dashboard and help."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.admins import REFUSAL, look_up, may_administer
+from adapters.slack.admins import REFUSAL, SlackUser, look_up, may_administer
 from adapters.slack.delivery_errors import error_code
 from adapters.slack.deps import SlackDeps
 from adapters.slack.render_question import error_message
@@ -31,6 +31,7 @@ from adapters.slack.translate import (
     ChangeStudyAdmin,
     DropNow,
     Help,
+    OpenDashboard,
     OpenSchedule,
     channel_ref,
     slash_command,
@@ -149,6 +150,8 @@ async def _privileged(
         await set_study_admin(core, channel, target.id, target.name, parsed.admin)
         verb = "is now a study admin" if parsed.admin else "is no longer a study admin"
         return text_message(f"{target.name} {verb} of this channel.")
+    if isinstance(parsed, OpenDashboard):
+        return await _dashboard(deps, user, channel)
     if not await may_administer(core, user, channel):
         return error_message(REFUSAL)
     if isinstance(parsed, DropNow):
@@ -166,6 +169,29 @@ async def _privileged(
         await client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
         return None
     return help_message()
+
+
+async def _dashboard(deps: SlackDeps, user: SlackUser, channel: ChannelRef) -> dict[str, Any]:
+    """A private, day-long dashboard link: admin role for workspace admins and owners, manager
+    role for study admins; nobody else gets one."""
+    links = deps.core.dashboard_links
+    if links is None:
+        return error_message(
+            "The dashboard is off on this studybot service; its operator turns it on by setting "
+            "STUDYBOT_WEB_SECRET."
+        )
+    if user.workspace_admin:
+        role = "admin"
+    elif await may_administer(deps.core, user, channel):
+        role = "manager"
+    else:
+        return error_message(
+            "The dashboard is for workspace admins and study admins; ask one of them for a link."
+        )
+    link = links(platform=channel.platform, workspace=channel.org_external_id, role=role)
+    return text_message(
+        f"Your {role} link to the studybot dashboard (just for you, valid for 24 hours): {link}"
+    )
 
 
 async def _quick_reply(

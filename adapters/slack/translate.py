@@ -83,6 +83,11 @@ class DropNow:
 
 
 @dataclass(frozen=True)
+class OpenDashboard:
+    pass
+
+
+@dataclass(frozen=True)
 class ChangeStudyAdmin:
     user_id: str
     admin: bool
@@ -95,6 +100,7 @@ SlashCommand = (
     | OpenSchedule
     | DropNow
     | ChangeStudyAdmin
+    | OpenDashboard
     | Help
 )
 
@@ -140,6 +146,8 @@ def slash_command(
         if mention is None:
             return Help("Name the person with an @-mention: /studybot admins add @name")
         return ChangeStudyAdmin(mention.group(1), args[0].lower() == "add")
+    if verb == "dashboard" and not args:
+        return OpenDashboard()
     if verb == "help" and not args:
         return Help()
     return Help(f"I don't know the command {text.strip()[:80]!r}.")

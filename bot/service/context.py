@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.exam import ExamPack, Question
 from bot.domain.scoring import ScoringPolicy
-from bot.ports import ChatPlatform, Clock
+from bot.ports import ChatPlatform, Clock, DashboardLinks
 from bot.service.commands import SubmitAnswer
 from bot.service.group_commit import GroupCommit
 from bot.service.views import AnswerFeedback
@@ -23,6 +23,7 @@ class Core:
     seed: int | None = None  # fixes every selection when set (tests, demos)
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
     answer_queue: GroupCommit[SubmitAnswer, AnswerFeedback] | None = None  # see answers.py
+    dashboard_links: DashboardLinks | None = None  # None while the dashboard is off
 
     def platform(self, name: str) -> ChatPlatform:
         try:

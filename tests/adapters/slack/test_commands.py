@@ -260,3 +260,47 @@ async def test_an_admin_of_one_workspace_cannot_touch_anothers_schedule(
     await slack.command("drop", user="UADMIN", channel="C5", response="x")
     assert "not a studybot study channel" in (await _reply(slack, "x"))["text"]
     assert await stored_answers(slack.core) == 0
+
+
+async def test_dashboard_links_are_private_and_follow_the_admin_rule(slack: SlackHarness) -> None:
+    from adapters.web.access import dashboard_link, grant_from_link
+    from adapters.web.dashboard_settings import DashboardSettings
+    from bot.service.admins import set_study_admin
+
+    channel = await study_channel(slack.core)
+    slack.fake.add_user("UADMIN", admin=True)
+    slack.fake.add_user("USTUDY")
+    slack.fake.add_user("UMEMBER")
+    await slack.command("dashboard", user="UADMIN", response="off")
+    assert "The dashboard is off" in (await _reply(slack, "off"))["text"]
+
+    settings = DashboardSettings(secret="s" * 40, public_url="https://study.example.org")
+    made: list[dict[str, str]] = []
+
+    def links(*, platform: str, workspace: str, role: str) -> str:
+        made.append({"platform": platform, "workspace": workspace, "role": role})
+        return dashboard_link(
+            settings,
+            platform=platform,
+            workspace=workspace,
+            role=role,
+            hours=24,
+            now=slack.core.clock.now(),
+        )
+
+    slack.core.dashboard_links = links
+    await set_study_admin(slack.core, channel, "USTUDY", "Study Admin", admin=True)
+    for user, name in (("UADMIN", "a"), ("USTUDY", "s"), ("UMEMBER", "m")):
+        await slack.command("dashboard", user=user, response=name)
+    admin, study, member = [await _reply(slack, n) for n in ("a", "s", "m")]
+    assert admin["response_type"] == "ephemeral"
+    assert "Your admin link" in admin["text"]
+    assert "Your manager link" in study["text"]
+    assert "ask one of them for a link" in member["text"]
+    assert sorted(made, key=lambda m: m["role"]) == [  # the commands run concurrently
+        {"platform": "slack", "workspace": "T1", "role": "admin"},
+        {"platform": "slack", "workspace": "T1", "role": "manager"},
+    ]
+    token = admin["text"].split("token=")[1].split()[0]
+    grant = grant_from_link(settings, token, slack.core.clock.now())
+    assert (grant.platform, grant.workspace, grant.is_admin) == ("slack", "T1", True)
