@@ -19,7 +19,7 @@ from bot.domain.periods import Period
 from bot.errors import NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import delivery
-from bot.service.admins import set_study_admin
+from bot.service.admins import is_study_admin_somewhere, set_study_admin
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
@@ -56,6 +56,8 @@ async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: 
             return await _drop(core, turn_context, who, roster, command.args)
         if command.name == "admin":
             return await _admin(core, turn_context, who, roster, command.args)
+        if command.name == "dashboard":
+            return await _dashboard(core, who)
     except StudybotError as exc:  # not found, invalid input: the core's message says what to do
         return text_activity(str(exc))
     return text_activity(
@@ -139,6 +141,28 @@ async def _drop(
     except DeliveryError as exc:
         return text_activity(f"The question could not be posted: {exc}")
     return None  # the question card itself is the answer
+
+
+async def _dashboard(core: Core, who: TurnIdentity) -> Any:
+    """A manager link to the dashboard, only in the private chat, only for study admins."""
+    if who.kind != "personal":
+        return text_activity(
+            "Dashboard links are personal: send **dashboard** to me in a private chat."
+        )
+    if core.dashboard_links is None:
+        return text_activity(
+            "The dashboard is off on this studybot service; its operator turns it on by setting "
+            "STUDYBOT_WEB_SECRET."
+        )
+    if not await is_study_admin_somewhere(core, PLATFORM, who.tenant_id, who.user_id):
+        return text_activity(
+            "The dashboard is for study admins. A team owner makes you one with "
+            "**@studybot admin add @you** in the study channel."
+        )
+    link = core.dashboard_links(platform=PLATFORM, workspace=who.tenant_id, role="manager")
+    return text_activity(
+        f"Your manager link to the studybot dashboard (valid for 24 hours): {link}"
+    )
 
 
 async def _admin(

@@ -256,6 +256,7 @@ HELP = (
     ("schedule", "admins: choose days, time and answer window for this channel"),
     ("drop [domain]", "admins: post a question now"),
     ("admin add|remove @person", "team owners: make someone a study admin or stop it"),
+    ("dashboard", "study admins, in a private chat: your link to the manager dashboard"),
     ("help", "this list"),
 )
 

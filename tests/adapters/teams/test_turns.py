@@ -86,7 +86,16 @@ def harness(core: Core) -> Harness:
 async def test_help_lists_every_command(harness: Harness) -> None:
     card = card_of(await harness.say("help"))
     titles = [f["title"].split()[0] for f in card["body"][2]["facts"]]
-    assert titles == ["leaderboard", "me", "report", "schedule", "drop", "admin", "help"]
+    assert titles == [
+        "leaderboard",
+        "me",
+        "report",
+        "schedule",
+        "drop",
+        "admin",
+        "dashboard",
+        "help",
+    ]
     unknown = await harness.say("dance")
     assert "don't know the command 'dance'" in unknown.text
 
@@ -239,3 +248,31 @@ async def test_group_chat_install_welcomes_and_refuses_admin_commands(harness: H
     reply = await harness.say("drop", person=OWEN, **chat)
     assert "team channel" in reply.text
     assert harness.posted.posted == []
+
+
+async def test_dashboard_links_only_in_the_private_chat_and_only_for_study_admins(
+    harness: Harness, core: Core
+) -> None:
+    from bot.service.admins import set_study_admin
+
+    await harness.study_channel()
+    await harness.send(install(team=None, conversation_type="personal", person=ADA))
+    private = {"team": None, "channel": None, "conversation_type": "personal"}
+    in_channel = await harness.say("dashboard", person=OWEN)
+    assert "send **dashboard** to me in a private chat" in in_channel.text
+    off = await harness.say("dashboard", person=ADA, **private)
+    assert "The dashboard is off" in off.text
+
+    made: list[tuple[str, str, str]] = []
+
+    def links(*, platform: str, workspace: str, role: str) -> str:
+        made.append((platform, workspace, role))
+        return f"https://study.example.org/dashboard/enter?token=for-{role}"
+
+    core.dashboard_links = links
+    refused = await harness.say("dashboard", person=ADA, **private)
+    assert "The dashboard is for study admins" in refused.text
+    await set_study_admin(core, ChannelRef("teams", TENANT_A, CHANNEL_A), ADA.aad, "Ada", True)
+    granted = await harness.say("dashboard", person=ADA, **private)
+    assert granted.text.endswith("https://study.example.org/dashboard/enter?token=for-manager")
+    assert made == [("teams", TENANT_A, "manager")]
