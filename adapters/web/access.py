@@ -151,7 +151,8 @@ def session_grant(settings: DashboardSettings, request: Request, now: datetime) 
     if not value:
         raise AccessDenied(
             "You are not signed in. Open the dashboard link you were sent, or ask for a new one "
-            "(/studybot dashboard in Slack, @studybot dashboard in Teams).",
+            "(/studybot dashboard in Slack, or dashboard in your private chat with studybot in "
+            "Teams).",
             status=401,
         )
     try:
