@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from adapters.slack.background import Background
 from adapters.slack.platform import SlackPlatform
 from bot.errors import StudybotError
 from bot.ports import ChannelRef, DeliveryError
@@ -18,12 +19,14 @@ RATE_LIMIT_PAUSE = 30.0  # seconds without count refreshes after a 429 that name
 class AnswerCountRefresher:
     """Coalesces a burst of answers into one message update; never overwrites a reveal."""
 
-    def __init__(self, core: Core, platform: SlackPlatform, interval: float) -> None:
+    def __init__(
+        self, core: Core, platform: SlackPlatform, background: Background, interval: float
+    ) -> None:
         self._core = core
         self._platform = platform
+        self._background = background  # the refreshes are follow-ups like the others
         self._interval = interval  # chat.update allows about 50 a minute per workspace
         self._pending: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._quiet_until: dict[str, float] = {}  # workspace → loop time Slack asked us to wait
 
     def touch(self, channel: ChannelRef, drop_id: int) -> None:
@@ -31,19 +34,7 @@ class AnswerCountRefresher:
         if drop_id in self._pending:
             return
         self._pending.add(drop_id)
-        task = asyncio.create_task(self._refresh(channel, drop_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def settle(self) -> None:
-        """Wait for the refreshes already scheduled (tests; a graceful stop)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._background.spawn(self._refresh(channel, drop_id), "answer count refresh")
 
     async def _refresh(self, channel: ChannelRef, drop_id: int) -> None:
         try:

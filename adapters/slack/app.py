@@ -65,7 +65,6 @@ class SlackDoor:
 
     async def aclose(self) -> None:
         await self.deps.background.aclose()
-        await self.deps.counts.aclose()
         await self.deps.replies.aclose()
 
 
@@ -124,13 +123,14 @@ def build_slack_door(
             kwargs["signing_secret"] = settings.signing_secret
     app = AsyncApp(**kwargs)
     platform = SlackPlatform(tokens, settings.api_url)
+    background = Background()
     deps = SlackDeps(
         core=core,
         platform=platform,
-        counts=AnswerCountRefresher(core, platform, count_refresh_seconds),
+        counts=AnswerCountRefresher(core, platform, background, count_refresh_seconds),
         installations=installations,
         replies=PrivateReplies(),
-        background=Background(),
+        background=background,
         ack_budget=ack_budget,
     )
     register_lifecycle(app, deps)  # first: its middleware de-duplicates events

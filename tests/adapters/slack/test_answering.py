@@ -282,12 +282,10 @@ async def test_a_late_count_refresh_never_overwrites_the_reveal(slack: SlackHarn
     card = await post_drop(slack.core, channel, multiple=False)
     await slack.click(f"{card.drop_id}:{card.options[0].id}", response="c1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("c1"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up that schedules the refresh
-    await slack.door.deps.counts.settle()
+    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
     await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
     slack.door.deps.counts.touch(channel, card.drop_id)  # a refresh scheduled just before
-    await slack.door.deps.background.settle()  # the follow-up that schedules the refresh
-    await slack.door.deps.counts.settle()
+    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
     (message,) = slack.fake.messages.values()
     assert "Closed" in message["blocks"][-1]["elements"][0]["text"]
     assert not any(b["type"] == "actions" for b in message["blocks"])
@@ -299,12 +297,10 @@ async def test_count_refreshes_pause_after_slack_rate_limits_them(slack: SlackHa
     slack.fake.fail_next("chat.update", 429, "ratelimited", headers={"Retry-After": "30"})
     await slack.click(f"{card.drop_id}:{card.options[0].id}", user="U1", response="r1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r1"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up that schedules the refresh
-    await slack.door.deps.counts.settle()
+    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
     assert len(slack.fake.of("chat.update")) == 1  # refused with 429
     await slack.click(f"{card.drop_id}:{card.options[0].id}", user="U2", response="r2")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r2"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up that schedules the refresh
-    await slack.door.deps.counts.settle()
+    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
     assert len(slack.fake.of("chat.update")) == 1  # no second try inside the 30 s pause
     assert await stored_answers(slack.core) == 2  # answering itself is never held back
