@@ -19,10 +19,11 @@ from bot.domain.periods import Period
 from bot.errors import NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import delivery
-from bot.service.admins import is_study_admin_somewhere, set_study_admin
+from bot.service.admins import set_study_admin
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
+from bot.service.memberships import member_channels
 from bot.service.schedules import get_schedule
 
 NOT_STUDY_CHANNEL = (
@@ -154,7 +155,7 @@ async def _dashboard(core: Core, who: TurnIdentity) -> Any:
             "The dashboard is off on this studybot service; its operator turns it on by setting "
             "STUDYBOT_WEB_SECRET."
         )
-    if not await is_study_admin_somewhere(core, PLATFORM, who.tenant_id, who.user_id):
+    if not await member_channels(core, PLATFORM, who.tenant_id, who.user_id, admin_only=True):
         return text_activity(
             "The dashboard is for study admins. A team owner makes you one with "
             "**@studybot admin add @you** in the study channel."

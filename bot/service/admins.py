@@ -8,7 +8,7 @@ from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.service.directory import find_team, upsert_member
 from bot.storage.dialect import insert_for
-from bot.storage.tables import members, organisations, team_members, teams
+from bot.storage.tables import members, team_members
 
 
 async def set_study_admin(
@@ -65,24 +65,3 @@ async def study_admins(core: Core, channel: ChannelRef) -> list[str]:
             .order_by(members.c.user_id)
         )
         return list(rows)
-
-
-async def is_study_admin_somewhere(
-    core: Core, platform: str, org_external_id: str, user_id: str
-) -> bool:
-    """True when the member is a study admin of at least one team of the organisation."""
-    async with core.db.read() as conn:
-        value = await conn.scalar(
-            select(team_members.c.member_id)
-            .join(members, members.c.id == team_members.c.member_id)
-            .join(teams, teams.c.id == team_members.c.team_id)
-            .join(organisations, organisations.c.id == teams.c.org_id)
-            .where(
-                organisations.c.platform == platform,
-                organisations.c.external_id == org_external_id,
-                members.c.user_id == user_id,
-                team_members.c.is_admin.is_(True),
-            )
-            .limit(1)
-        )
-    return value is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from bot.ports import ChannelRef
 from bot.service.context import Core
@@ -10,9 +10,10 @@ from bot.storage.tables import members, organisations, team_members, teams
 
 
 async def member_channels(
-    core: Core, platform: str, org_external_id: str, user_id: str
+    core: Core, platform: str, org_external_id: str, user_id: str, *, admin_only: bool = False
 ) -> list[ChannelRef]:
-    """The channels of the member's teams in that organisation only, by team name."""
+    """The channels of the member's teams in that organisation only, by team name (with
+    `admin_only`, the ones the member is a study admin of)."""
     async with core.db.read() as conn:
         rows = await conn.execute(
             select(teams.c.channel_id)
@@ -23,6 +24,7 @@ async def member_channels(
             .where(organisations.c.external_id == org_external_id)
             .where(members.c.org_id == organisations.c.id)
             .where(members.c.user_id == user_id)
+            .where(team_members.c.is_admin.is_(True) if admin_only else true())
             .order_by(teams.c.name, teams.c.id)
         )
         return [ChannelRef(platform, org_external_id, channel_id) for (channel_id,) in rows]
