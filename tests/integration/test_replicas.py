@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from bot.bootstrap import build_core
 from bot.ports import ChannelRef
@@ -28,7 +28,9 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import drops, schedules
 from tests.conftest import MINIPACK, _skip_or_fail, postgres_url
-from tests.service.test_startup import ROOT, free_port
+from tests.service.test_startup import ROOT
+from tests.support.chat_server import launch
+from tests.support.databases import admin_sql
 
 pytestmark = pytest.mark.postgres
 TEAMS, ORGS = 100, 5
@@ -42,53 +44,21 @@ def pg_schema() -> Iterator[tuple[str, str]]:
     assert url is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_sql(url, f'CREATE SCHEMA "{schema}"'))
+        asyncio.run(admin_sql(url, f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:
         _skip_or_fail(f"cannot reach {url}: {exc}")
     yield url, schema
-    asyncio.run(_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-async def _sql(url: str, statement: str) -> None:
-    admin = Database(url)
-    try:
-        async with admin.write() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await admin.dispose()
+    asyncio.run(admin_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture
 def chat_server() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.chat_server",
-            "--port",
-            str(port),
-            "--per-org-rate",
-            "1000",
-            "--delay",
-            "0.02",
-        ],
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = launch(1000, delay=0.02)
     try:
-        wait_until(lambda: _up(base), 20, "the chat server to start")
         yield base
     finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/stats", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
+        process.terminate()
+        process.wait(10)
 
 
 def wait_until(predicate, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]

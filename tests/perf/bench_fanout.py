@@ -14,9 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -33,40 +30,11 @@ from bot.service.pacing import Pacer
 from bot.service.schedules import save_schedule
 from bot.settings import Settings
 from bot.storage.database import Database
+from tests.support.chat_server import launch
 from tests.support.databases import bench_database
 from tests.support.http_platform import HttpChatPlatform
 
 ROOT = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(rate: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.chat_server",
-            "--port",
-            str(port),
-            "--per-org-rate",
-            str(rate),
-        ],
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{base}/stats")
-            return server, base
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise SystemExit("the chat server did not start")
 
 
 async def fan_out(args: argparse.Namespace, base: str) -> None:
@@ -134,7 +102,7 @@ def main() -> None:
     )
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    server, base = start_server(args.rate)
+    server, base = launch(args.rate)
     try:
         asyncio.run(fan_out(args, base))
     finally:

@@ -7,10 +7,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import socket
+import subprocess
+import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -113,6 +118,27 @@ def build_app(state: ChatState) -> Starlette:
             Route("/stats", stats),
         ]
     )
+
+
+def launch(per_org_rate: int, *, delay: float = 0.0) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the server in its own process on a free loopback port; return it and its URL once
+    it answers (the caller terminates it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = [sys.executable, "-m", "tests.support.chat_server", "--port", str(port)]
+    command += ["--per-org-rate", str(per_org_rate), "--delay", str(delay)]
+    process = subprocess.Popen(command, cwd=Path(__file__).parents[2])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/stats", timeout=1)
+            return process, base
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("the loopback chat server did not start within 20 s")
 
 
 def main() -> None:

@@ -25,16 +25,17 @@ async def bench_database(url: str | None, *, pool_size: int = 5) -> AsyncIterato
                 await db.dispose()
         return
     schema = f"bench_{random.randrange(1 << 30)}"
-    await _admin(url, f'CREATE SCHEMA "{schema}"')
+    await admin_sql(url, f'CREATE SCHEMA "{schema}"')
     db = Database(url, schema=schema, pool_size=pool_size)
     try:
         yield db
     finally:
         await db.dispose()
-        await _admin(url, f'DROP SCHEMA "{schema}" CASCADE')
+        await admin_sql(url, f'DROP SCHEMA "{schema}" CASCADE')
 
 
-async def _admin(url: str, statement: str) -> None:
+async def admin_sql(url: str, statement: str) -> None:
+    """Run one statement on the server's own database (create or drop a schema)."""
     admin = Database(url)
     try:
         async with admin.write() as conn:
