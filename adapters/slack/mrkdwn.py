@@ -7,7 +7,6 @@ from datetime import datetime
 from bot.domain.periods import local_time_text
 
 SECTION_TEXT_MAX = 3000
-PLAIN_TEXT_MAX = 150  # header text, button and option labels allow less; clip() takes the limit
 
 
 def escape(text: str) -> str:

@@ -11,23 +11,6 @@ from bot.errors import SettingsError
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
-# name, meaning — for the README's settings table.
-DOCUMENTED: tuple[tuple[str, str], ...] = (
-    ("STUDYBOT_SLACK_MODE", "off (default), single, oauth or socket."),
-    ("STUDYBOT_SLACK_SIGNING_SECRET", "Signing secret (single and oauth modes)."),
-    ("STUDYBOT_SLACK_BOT_TOKEN", "Bot token xoxb-… (single and socket modes)."),
-    ("STUDYBOT_SLACK_APP_TOKEN", "App-level token xapp-… with connections:write (socket mode)."),
-    ("STUDYBOT_SLACK_CLIENT_ID", "OAuth client id (oauth mode)."),
-    ("STUDYBOT_SLACK_CLIENT_SECRET", "OAuth client secret (oauth mode)."),
-    (
-        "STUDYBOT_SLACK_TOKEN_KEY",
-        "Fernet key(s) that encrypt stored bot tokens (oauth mode); comma-separated, newest "
-        "first, to rotate.",
-    ),
-    ("STUDYBOT_SLACK_REDIRECT_URI", "OAuth redirect URL, when the app has several (optional)."),
-    ("STUDYBOT_SLACK_API_URL", "Slack Web API base URL (default https://slack.com/api/)."),
-)
-
 
 class SlackMode(StrEnum):
     OFF = "off"

@@ -15,22 +15,6 @@ GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 
-# name, meaning — for the README's settings table.
-DOCUMENTED: tuple[tuple[str, str], ...] = (
-    ("STUDYBOT_TEAMS", "on or off (default): serve the Teams door at /api/messages."),
-    ("STUDYBOT_TEAMS_APP_ID", "The Azure Bot's Microsoft App ID (a GUID)."),
-    ("STUDYBOT_TEAMS_APP_PASSWORD", "Its client secret (SingleTenant and MultiTenant)."),
-    (
-        "STUDYBOT_TEAMS_APP_TYPE",
-        "SingleTenant (default), MultiTenant or UserAssignedMSI, as registered in Azure.",
-    ),
-    ("STUDYBOT_TEAMS_TENANT_ID", "The app's home tenant (SingleTenant and UserAssignedMSI)."),
-    (
-        "STUDYBOT_TEAMS_LOCAL_DEV",
-        "on lets the door run without an app id (no authentication; local testing only).",
-    ),
-)
-
 
 class AppType(StrEnum):
     SINGLE_TENANT = "SingleTenant"

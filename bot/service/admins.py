@@ -52,16 +52,3 @@ async def is_study_admin(core: Core, channel: ChannelRef, user_id: str) -> bool:
             .where(members.c.user_id == user_id)
         )
     return bool(value)
-
-
-async def study_admins(core: Core, channel: ChannelRef) -> list[str]:
-    """User ids of the channel's study admins."""
-    async with core.db.read() as conn:
-        team = await find_team(conn, channel)
-        rows = await conn.scalars(
-            select(members.c.user_id)
-            .join(team_members, members.c.id == team_members.c.member_id)
-            .where(team_members.c.team_id == team.id, team_members.c.is_admin.is_(True))
-            .order_by(members.c.user_id)
-        )
-        return list(rows)

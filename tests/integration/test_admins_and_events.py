@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.service.admins import is_study_admin, set_study_admin, study_admins
+from bot.service.admins import is_study_admin, set_study_admin
 from bot.service.context import Core
 from bot.service.events import first_delivery, forget_old_events
+from bot.service.memberships import member_channels
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock
 
@@ -16,10 +17,10 @@ async def test_study_admins_are_per_channel_and_per_organisation(core: Core) -> 
     await set_study_admin(core, CHANNEL, "amy", "Amy", admin=True)
     assert await is_study_admin(core, CHANNEL, "amy")
     assert not await is_study_admin(core, OTHER_ORG_CHANNEL, "amy")  # same id, other workspace
-    assert await study_admins(core, CHANNEL) == ["amy"]
+    assert await member_channels(core, "fake", "org-1", "amy", admin_only=True) == [CHANNEL]
     await set_study_admin(core, CHANNEL, "amy", "Amy", admin=False)
     assert not await is_study_admin(core, CHANNEL, "amy")
-    assert await study_admins(core, CHANNEL) == []
+    assert await member_channels(core, "fake", "org-1", "amy", admin_only=True) == []
 
 
 async def test_each_event_is_handled_once(core: Core, clock: FakeClock) -> None:
