@@ -28,6 +28,7 @@ from bot.service.announcements import daily_result_text, weekly_digest_text
 from bot.service.commands import CloseDrop, ShowLeaderboard
 from bot.service.context import Core
 from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
+from bot.service.events import forget_old_events
 from bot.service.group_commit import GroupCommit
 from bot.service.leaderboards import show_leaderboard
 from bot.service.new_drops import OPEN, PENDING
@@ -59,6 +60,7 @@ RECORD_POSTED = (
         last_error=None,
     )
 )
+PRUNE_EVERY = timedelta(hours=1)
 QUICK_RETRIES = 3  # a 429 asking to wait at most QUICK_RETRY_WAIT is retried in place
 QUICK_RETRY_WAIT = 5.0
 
@@ -103,6 +105,7 @@ class DeliveryEngine:
         self.pacer = pacer or Pacer()
         self.rng = rng or random.Random()
         self._recorder: GroupCommit[dict[str, object], None] = GroupCommit(self._record_many)
+        self._events_pruned_at: datetime | None = None
 
     async def tick(self) -> TickReport:
         planned = await plan_due_drops(
@@ -114,7 +117,15 @@ class DeliveryEngine:
         posted, failed = await self.deliver_due()
         revealed = await self.reveal_due()
         sent_digests = await self.post_digests()
+        await self._prune_events()
         return TickReport(planned, posted, failed, revealed, sent_digests)
+
+    async def _prune_events(self) -> None:
+        """Forget handled platform event ids once they are too old to be retried (hourly)."""
+        now = self.core.clock.now()
+        if self._events_pruned_at is None or now - self._events_pruned_at >= PRUNE_EVERY:
+            await forget_old_events(self.core)
+            self._events_pruned_at = now
 
     # -- posting ---------------------------------------------------------------------------
 

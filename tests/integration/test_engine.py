@@ -266,3 +266,17 @@ async def test_one_drop_per_local_day_across_daylight_saving(
     assert len(days) == len(set(days))  # never two on one local day
     expected = {(change_day + timedelta(days=d)).date() for d in range(-1, 3)}
     assert expected <= set(days)  # and none missing around the change
+
+
+async def test_ticks_forget_handled_event_ids_once_they_are_old(
+    core: Core, clock: FakeClock
+) -> None:
+    from bot.service.events import first_delivery
+
+    assert await first_delivery(core, "slack", "Ev1")
+    e = engine(core)
+    await e.tick()
+    assert not await first_delivery(core, "slack", "Ev1")  # still remembered: Slack may retry
+    clock.advance(days=3)
+    await e.tick()
+    assert await first_delivery(core, "slack", "Ev1")  # forgotten after two days
