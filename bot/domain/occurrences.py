@@ -51,6 +51,21 @@ def occurrence_on(schedule: Schedule, day: date) -> Occurrence | None:
     return Occurrence(day, due, closes)
 
 
+def closes_after(schedule: Schedule, opened: datetime) -> datetime:
+    """When a drop opened at `opened` closes under the schedule: after its window, or at the next
+    local closing time."""
+    if schedule.closes_at is None:
+        assert schedule.window is not None
+        return opened + schedule.window
+    day = opened.astimezone(ZoneInfo(schedule.timezone)).date()
+    closing = local_instant(day, schedule.closes_at, schedule.timezone)
+    return (
+        closing
+        if closing > opened
+        else local_instant(day + timedelta(days=1), schedule.closes_at, schedule.timezone)
+    )
+
+
 def occurrences_between(schedule: Schedule, start: datetime, end: datetime) -> list[Occurrence]:
     """Occurrences due in [start, end), in order."""
     zone = ZoneInfo(schedule.timezone)

@@ -24,7 +24,6 @@ class StartDrop:
     window: timedelta | None = None  # default: the schedule's window, else DEFAULT_WINDOW
     focus_domain: str | None = None  # default: the schedule's focus, else none
     seed: int | None = None
-    occurrence_key: str | None = None
     deliver_later: bool = False  # leave it pending for the delivery engine (CLI drop-now)
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.schedule import DEFAULT_WINDOW, RevealMode, parse_window
+from bot.domain.occurrences import closes_after
+from bot.domain.schedule import DEFAULT_WINDOW, RevealMode
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
 from bot.service.cards import question_card, reveal_card
@@ -17,6 +18,7 @@ from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
 from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
+from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import answers, drops, organisations, schedules, teams
 
@@ -59,29 +61,22 @@ async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) 
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
-        if cmd.occurrence_key is not None:
-            existing = await conn.scalar(
-                select(drops.c.id).where(drops.c.occurrence_key == cmd.occurrence_key)
-            )
-            if existing is not None:
-                return await _card(core, conn, await get_drop(conn, existing))
-        schedule = (
-            await conn.execute(select(schedules).where(schedules.c.team_id == team.id))
-        ).first()
+        row = (await conn.execute(select(schedules).where(schedules.c.team_id == team.id))).first()
+        schedule = schedule_from_row(row) if row else None
         focus = cmd.focus_domain or (schedule.focus_domain if schedule else None)
         if focus is not None and focus not in {d.id for d in core.pack.domains}:
             raise InvalidInputError(f"Unknown domain {focus!r}.")
-        window = cmd.window or _schedule_window(schedule) or DEFAULT_WINDOW
-        reveal = RevealMode(schedule.reveal_mode) if schedule else RevealMode.AT_CLOSE
-
+        if cmd.window is not None:
+            closes = now + cmd.window
+        else:
+            closes = closes_after(schedule, now) if schedule else now + DEFAULT_WINDOW
         plan = DropPlan(
             team_id=team.id,
             opened_at=now,
-            closes_at=now + window,
-            reveal_mode=reveal,
+            closes_at=closes,
+            reveal_mode=schedule.reveal_mode if schedule else RevealMode.AT_CLOSE,
             status=PENDING if cmd.deliver_later or held_by else OPEN,
             focus_domain=focus,
-            occurrence_key=cmd.occurrence_key,
             seed=cmd.seed,
             held_by=held_by,
             held_until=now + HOLD if held_by else None,
@@ -262,8 +257,3 @@ async def _reveal(core: Core, conn: AsyncConnection, drop: DropRecord) -> Reveal
     card = await _card(core, conn, drop)
     choices = await conn.scalars(select(answers.c.option_ids).where(answers.c.drop_id == drop.id))
     return reveal_card(card, core.questions[drop.question_id], choices)
-
-
-def _schedule_window(schedule: object | None) -> timedelta | None:
-    minutes = getattr(schedule, "window_minutes", None)
-    return parse_window(int(minutes)) if minutes else None

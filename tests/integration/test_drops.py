@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,12 +55,19 @@ async def test_schedule_focus_and_window_apply_to_drops(core: Core) -> None:
         await start_drop(core, StartDrop(CHANNEL, focus_domain="D8"))
 
 
-async def test_same_occurrence_key_gives_the_same_drop(core: Core) -> None:
+async def test_drop_now_follows_a_schedules_closing_time(core: Core) -> None:
     await register(core)
-    first = await start_drop(core, StartDrop(CHANNEL, occurrence_key="sched-1:2026-03-04T09:00"))
-    again = await start_drop(core, StartDrop(CHANNEL, occurrence_key="sched-1:2026-03-04T09:00"))
-    assert again.drop_id == first.drop_id
-    assert again.question_id == first.question_id
+    await save_schedule(
+        core,
+        SaveSchedule(
+            CHANNEL,
+            {"days": "daily", "time": "08:00", "timezone": "Europe/Berlin", "closes_at": "17:00"},
+        ),
+    )
+    card = await start_drop(core, StartDrop(CHANNEL))  # 10:00 in Berlin
+    assert card.closes_at == datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
+    late = await start_drop(core, StartDrop(CHANNEL, window=timedelta(minutes=30)))
+    assert late.closes_at - late.opened_at == timedelta(minutes=30)  # an explicit window wins
 
 
 async def test_reveal_has_key_explanation_references_and_distribution(

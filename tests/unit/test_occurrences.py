@@ -7,7 +7,12 @@ from itertools import pairwise
 
 import pytest
 
-from bot.domain.occurrences import next_occurrences, occurrence_on, occurrences_between
+from bot.domain.occurrences import (
+    closes_after,
+    next_occurrences,
+    occurrence_on,
+    occurrences_between,
+)
 from bot.domain.schedule import Schedule
 
 DAILY = frozenset(range(7))
@@ -102,3 +107,13 @@ def test_keys_are_per_schedule_and_local_date() -> None:
     occ = occurrence_on(schedule("UTC", time(9)), date(2026, 3, 4))
     assert occ is not None
     assert occ.key(7) == "schedule-7:2026-03-04"
+
+
+def test_closes_after_uses_the_window_or_the_next_closing_time() -> None:
+    by_window = schedule("UTC", time(9), window=timedelta(hours=2))
+    opened = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
+    assert closes_after(by_window, opened) == opened + timedelta(hours=2)
+    evening = schedule("Europe/Berlin", time(9), window=None, closes_at=time(18))
+    assert closes_after(evening, opened) == datetime(2026, 3, 4, 17, 0, tzinfo=UTC)
+    after_six = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)  # 18:30 in Berlin
+    assert closes_after(evening, after_six) == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
