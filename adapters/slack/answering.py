@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from adapters.slack.deps import SlackDeps
@@ -33,7 +31,6 @@ from bot.service.views import AnswerFeedback, AnswerStatus
 
 log = logging.getLogger("studybot.slack")
 BUTTON = re.compile(rf"^{ANSWER_ACTION}_[A-Z]$")
-Next = Callable[[], Awaitable[None]]
 UNRECORDED = (
     "Something went wrong and your answer may not have been recorded. Please click again: "
     "only your first recorded answer counts."
@@ -41,52 +38,54 @@ UNRECORDED = (
 
 
 def register_answering(app: AsyncApp, deps: SlackDeps) -> None:
-    @app.action(BUTTON, middleware=[_well_formed])
-    async def on_button(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        drop_id, option_id = answer_from_button(body["actions"][0].get("value"))
-        await _answer(deps, ack, body, _command(body, context, drop_id, (option_id,)))
+    """Register first: bolt tries listeners in order, and answer clicks are most of the traffic."""
 
-    @app.action(SUBMIT_ACTION, middleware=[_well_formed])
+    @app.action(BUTTON)
+    async def on_button(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await _answer(deps, ack, body, context)
+
+    @app.action(SUBMIT_ACTION)
     async def on_submit(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        drop_id, chosen = answer_from_checkboxes(
-            body["actions"][0].get("value"), body.get("state"), CHOICE_BLOCK, PICK_ACTION
-        )
-        await _answer(deps, ack, body, _command(body, context, drop_id, chosen))
+        await _answer(deps, ack, body, context)
 
     @app.action(PICK_ACTION)
     async def on_pick(ack: AsyncAck) -> None:
         await ack()  # ticking a box records nothing; the submit button does
 
 
-async def _well_formed(body: dict[str, Any], context: AsyncBoltContext, next: Next) -> Any:
-    """400 for an answer request that does not have the shape of studybot's own messages."""
+def is_answer(body: dict[str, Any]) -> bool:
+    """Whether a signed block_actions body is a click on one of studybot's answer buttons."""
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    action_id = action.get("action_id") if isinstance(action, dict) else None
+    return isinstance(action_id, str) and (
+        action_id == SUBMIT_ACTION or BUTTON.match(action_id) is not None
+    )
+
+
+def read_answer(body: dict[str, Any], team_id: str | None) -> SubmitAnswer:
+    """The core's command from an answer click; MalformedPayload when it is not studybot's shape.
+
+    The workspace comes from the signed request (team_id), never from the button's value.
+    """
     try:
         action = body["actions"][0]
         if action.get("action_id") == SUBMIT_ACTION:
-            answer_from_checkboxes(
+            drop_id, chosen = answer_from_checkboxes(
                 action.get("value"), body.get("state"), CHOICE_BLOCK, PICK_ACTION
             )
         else:
-            answer_from_button(action.get("value"))
-        if not isinstance(body["channel"]["id"], str) or not isinstance(body["user"]["id"], str):
+            drop_id, option_id = answer_from_button(action.get("value"))
+            chosen = (option_id,)
+        user, channel_id = body["user"], body["channel"]["id"]
+        if not isinstance(channel_id, str) or not isinstance(user["id"], str):
             raise MalformedPayload("channel or user id missing")
-        if not context.team_id:
-            raise MalformedPayload("no workspace id")
-    except (MalformedPayload, KeyError, IndexError, TypeError, AttributeError) as exc:
-        log.info("malformed answer payload refused: %s", exc)
-        return BoltResponse(status=400, body="malformed answer payload")
-    await next()
-    return None
-
-
-def _command(
-    body: dict[str, Any], context: AsyncBoltContext, drop_id: int, chosen: tuple[str, ...]
-) -> SubmitAnswer:
-    user = body["user"]
-    # The workspace comes from the signed request, never from the button's value.
-    assert context.team_id is not None
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise MalformedPayload(f"answer payload lacks {exc}") from None
+    if not team_id:
+        raise MalformedPayload("no workspace id")
     return SubmitAnswer(
-        channel=channel_ref(context.team_id, body["channel"]["id"]),
+        channel=channel_ref(team_id, channel_id),
         drop_id=drop_id,
         user_id=user["id"],
         display_name=str(user.get("name") or user.get("username") or user["id"]),
@@ -94,8 +93,16 @@ def _command(
     )
 
 
-async def _answer(deps: SlackDeps, ack: AsyncAck, body: dict[str, Any], cmd: SubmitAnswer) -> None:
+async def _answer(
+    deps: SlackDeps, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+) -> None:
     """Record first and acknowledge (an ack then means stored), unless that takes too long."""
+    try:
+        cmd = read_answer(body, context.team_id)
+    except MalformedPayload as exc:  # over HTTP the route has already answered 400
+        log.info("malformed answer payload refused: %s", exc)
+        await ack()
+        return
     task = asyncio.ensure_future(submit_answer(deps.core, cmd))
     await asyncio.wait({task}, timeout=deps.ack_budget)
     await ack()

@@ -133,8 +133,8 @@ def build_slack_door(
         background=background,
         ack_budget=ack_budget,
     )
-    register_lifecycle(app, deps)  # first: its middleware de-duplicates events
-    register_answering(app, deps)
+    register_answering(app, deps)  # first: bolt tries listeners in order; clicks are the most
+    register_lifecycle(app, deps)
     register_slash_command(app, deps)
     register_home(app, deps)
 

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.dedupe import once_per_event
 from adapters.slack.deps import SlackDeps
 from adapters.slack.mrkdwn import clip, escape, local_date
 from adapters.slack.render_reports import progress_blocks
@@ -30,7 +31,7 @@ Block = dict[str, Any]
 
 
 def register_home(app: AsyncApp, deps: SlackDeps) -> None:
-    @app.event("app_home_opened")
+    @app.event("app_home_opened", middleware=[once_per_event(deps.core)])
     async def on_home_opened(
         event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:

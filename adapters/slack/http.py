@@ -13,8 +13,10 @@ from slack_bolt.adapter.starlette.async_handler import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.slack.answering import is_answer, read_answer
 from adapters.slack.app import SlackDoor, build_slack_door
 from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.translate import MalformedPayload
 from bot.service.context import Core
 
 log = logging.getLogger("studybot.slack")
@@ -48,7 +50,9 @@ def slack_router(door: SlackDoor) -> APIRouter:
         except Exception:
             bolt_request = None
         problem = (
-            "body is not a Slack request" if bolt_request is None else malformed(bolt_request.body)
+            "body is not a Slack request"
+            if bolt_request is None
+            else malformed(bolt_request.body, bolt_request.context.team_id)
         )
         if problem or bolt_request is None:
             log.info("malformed Slack request refused: %s", problem)
@@ -69,7 +73,7 @@ def slack_router(door: SlackDoor) -> APIRouter:
     return router
 
 
-def malformed(body: object) -> str | None:
+def malformed(body: object, team_id: str | None) -> str | None:
     """Why a signed, parsed body is not a Slack request we can read (None when it is)."""
     if not isinstance(body, dict) or not body:
         return "neither an event, an interaction nor a command"
@@ -83,6 +87,12 @@ def malformed(body: object) -> str | None:
         return "payload has no type"
     if kind == "event_callback" and not isinstance(body.get("event"), dict):
         return "event_callback without an event"
-    if kind == "block_actions" and not isinstance(body.get("actions"), list):
-        return "block_actions without actions"
+    if kind == "block_actions":
+        if not isinstance(body.get("actions"), list):
+            return "block_actions without actions"
+        if is_answer(body):
+            try:
+                read_answer(body, team_id)
+            except MalformedPayload as exc:
+                return str(exc)
     return None

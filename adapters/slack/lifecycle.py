@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.dedupe import once_per_event
 from adapters.slack.delivery_errors import error_code
 from adapters.slack.deps import SlackDeps
 from adapters.slack.render_reports import welcome_message
 from adapters.slack.translate import PLATFORM, channel_ref
 from bot.service.commands import RegisterTeam
 from bot.service.directory import register_team
-from bot.service.events import first_delivery
 from bot.service.lifecycle import deactivate_organisation
 
 log = logging.getLogger("studybot.slack")
@@ -24,17 +23,9 @@ log = logging.getLogger("studybot.slack")
 
 def register_lifecycle(app: AsyncApp, deps: SlackDeps) -> None:
     core = deps.core
+    once = [once_per_event(core)]
 
-    @app.middleware
-    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Slack retries events and replicas share the work: handle each event_id once."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and not await first_delivery(core, PLATFORM, event_id):
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
-
-    @app.event("member_joined_channel")
+    @app.event("member_joined_channel", middleware=once)
     async def on_member_joined(
         event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
@@ -54,11 +45,11 @@ def register_lifecycle(app: AsyncApp, deps: SlackDeps) -> None:
 
         deps.background.spawn(register_and_welcome(), "welcome")
 
-    @app.event("app_uninstalled")
+    @app.event("app_uninstalled", middleware=once)
     async def on_uninstalled(context: AsyncBoltContext) -> None:
         await _switch_off(deps, context)
 
-    @app.event("tokens_revoked")
+    @app.event("tokens_revoked", middleware=once)
     async def on_tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if (event.get("tokens") or {}).get("bot"):
             await _switch_off(deps, context)

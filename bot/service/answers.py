@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
@@ -27,6 +28,21 @@ from bot.service.group_commit import GroupCommit
 from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
 from bot.storage.tables import answers, member_stats, members, team_members
+
+# The batch's queries and upserts are built once (per dialect for the upserts): building a
+# statement costs more than executing it with a few dozen rows.
+FIRST_ANSWERS = select(answers.c.drop_id, answers.c.member_id, answers.c.option_ids).where(
+    tuple_(answers.c.drop_id, answers.c.member_id).in_(bindparam("keys", expanding=True))
+)
+STREAKS = select(
+    team_members.c.team_id,
+    team_members.c.member_id,
+    team_members.c.streak_current,
+    team_members.c.streak_best,
+    team_members.c.streak_last_seq,
+).where(
+    tuple_(team_members.c.team_id, team_members.c.member_id).in_(bindparam("keys", expanding=True))
+)
 
 
 async def submit_answer(core: Core, cmd: SubmitAnswer) -> AnswerFeedback:
@@ -169,12 +185,8 @@ async def _resolve_members(conn: AsyncConnection, accepted: list[_Accepted], now
         (a.drop.org_id, a.cmd.user_id): (a.cmd.display_name or a.cmd.user_id)[:200]
         for a in accepted
     }
-    stmt = insert_for(conn, members)
     result = await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[members.c.org_id, members.c.user_id],
-            set_={"display_name": stmt.excluded.display_name},
-        ).returning(members.c.id, members.c.org_id, members.c.user_id),
+        _writes(conn).members,
         [
             {"org_id": org, "user_id": user, "display_name": name, "created_at": now}
             for (org, user), name in sorted(wanted.items())
@@ -190,9 +202,7 @@ async def _insert_answers(
 ) -> set[tuple[int, int]]:
     """Insert the answers; return the (drop id, member id) pairs that were stored."""
     result = await conn.execute(
-        insert_for(conn, answers)
-        .on_conflict_do_nothing(index_elements=[answers.c.drop_id, answers.c.member_id])
-        .returning(answers.c.drop_id, answers.c.member_id),
+        _writes(conn).answers,
         [
             {
                 "drop_id": a.drop.id,
@@ -216,11 +226,7 @@ async def _first_answers(
     if not items:
         return {}
     keys = sorted({(a.drop.id, a.member_id) for a in items})
-    result = await conn.execute(
-        select(answers.c.drop_id, answers.c.member_id, answers.c.option_ids).where(
-            tuple_(answers.c.drop_id, answers.c.member_id).in_(keys)
-        )
-    )
+    result = await conn.execute(FIRST_ANSWERS, {"keys": keys})
     return {(d, m): o for d, m, o in result}
 
 
@@ -228,29 +234,13 @@ async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: d
     if not fresh:
         return
     keys = sorted({(a.drop.team_id, a.member_id) for a in fresh})
-    rows = await conn.execute(
-        select(
-            team_members.c.team_id,
-            team_members.c.member_id,
-            team_members.c.streak_current,
-            team_members.c.streak_best,
-            team_members.c.streak_last_seq,
-        ).where(tuple_(team_members.c.team_id, team_members.c.member_id).in_(keys))
-    )
+    rows = await conn.execute(STREAKS, {"keys": keys})
     streaks = {(t, m): Streak(c, b, s) for t, m, c, b, s in rows}
     for a in sorted(fresh, key=lambda a: a.drop.seq):
         key = (a.drop.team_id, a.member_id)
         streaks[key] = streaks.get(key, Streak()).after_answer(a.drop.seq)
-    stmt = insert_for(conn, team_members)
     await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[team_members.c.team_id, team_members.c.member_id],
-            set_={
-                "streak_current": stmt.excluded.streak_current,
-                "streak_best": stmt.excluded.streak_best,
-                "streak_last_seq": stmt.excluded.streak_last_seq,
-            },
-        ),
+        _writes(conn).streaks,
         [
             {
                 "team_id": team_id,
@@ -277,22 +267,8 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
             row[0] += 1
             row[1] += int(a.correct)
             row[2] += a.points
-    stmt = insert_for(conn, member_stats)
     await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[
-                member_stats.c.team_id,
-                member_stats.c.period,
-                member_stats.c.period_start,
-                member_stats.c.domain_id,
-                member_stats.c.member_id,
-            ],
-            set_={
-                "answered": member_stats.c.answered + stmt.excluded.answered,
-                "correct": member_stats.c.correct + stmt.excluded.correct,
-                "points": member_stats.c.points + stmt.excluded.points,
-            },
-        ),
+        _writes(conn).stats,
         [
             {
                 "team_id": team_id,
@@ -308,4 +284,61 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
                 sorted(totals.items(), key=lambda kv: str(kv[0]))
             )
         ],
+    )
+
+
+@dataclass(frozen=True)
+class _Writes:
+    """The four upserts of a batch, for one database dialect."""
+
+    members: Any
+    answers: Any
+    streaks: Any
+    stats: Any
+
+
+_WRITES: dict[str, _Writes] = {}
+
+
+def _writes(conn: AsyncConnection) -> _Writes:
+    writes = _WRITES.get(conn.dialect.name)
+    if writes is None:
+        writes = _WRITES[conn.dialect.name] = _build_writes(conn)
+    return writes
+
+
+def _build_writes(conn: AsyncConnection) -> _Writes:
+    member = insert_for(conn, members)
+    streak = insert_for(conn, team_members)
+    stat = insert_for(conn, member_stats)
+    return _Writes(
+        members=member.on_conflict_do_update(
+            index_elements=[members.c.org_id, members.c.user_id],
+            set_={"display_name": member.excluded.display_name},
+        ).returning(members.c.id, members.c.org_id, members.c.user_id),
+        answers=insert_for(conn, answers)
+        .on_conflict_do_nothing(index_elements=[answers.c.drop_id, answers.c.member_id])
+        .returning(answers.c.drop_id, answers.c.member_id),
+        streaks=streak.on_conflict_do_update(
+            index_elements=[team_members.c.team_id, team_members.c.member_id],
+            set_={
+                "streak_current": streak.excluded.streak_current,
+                "streak_best": streak.excluded.streak_best,
+                "streak_last_seq": streak.excluded.streak_last_seq,
+            },
+        ),
+        stats=stat.on_conflict_do_update(
+            index_elements=[
+                member_stats.c.team_id,
+                member_stats.c.period,
+                member_stats.c.period_start,
+                member_stats.c.domain_id,
+                member_stats.c.member_id,
+            ],
+            set_={
+                "answered": member_stats.c.answered + stat.excluded.answered,
+                "correct": member_stats.c.correct + stat.excluded.correct,
+                "points": member_stats.c.points + stat.excluded.points,
+            },
+        ),
     )
