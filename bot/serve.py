@@ -11,6 +11,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import build_service, start_doors, stop_doors
+from bot.runtime import settle_heap
 from bot.service.context import Core
 from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
@@ -36,6 +37,7 @@ async def serve(settings: Settings) -> None:
     try:
         await start_doors(app)
         ticker = start_engine(core, settings) if settings.scheduler else None
+        settle_heap()
         await uvicorn.Server(config).serve()
     finally:
         if ticker is not None:

@@ -126,6 +126,10 @@ async def serve_bare(port: int, api_url: str) -> None:
 
 
 async def _serve(uvicorn: Any, app: Any, port: int) -> None:
+    """Serve as `studybot serve` does, runtime tuning included, for both apps alike."""
+    from bot.runtime import settle_heap
+
+    settle_heap()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     await uvicorn.Server(config).serve()
 

@@ -1,0 +1,201 @@
+"""A lean HTTP/1.1 client for posting JSON to response_urls over kept-alive connections.
+
+Each answer click is followed by one private reply, so this POST is on the hot path. A general
+client (aiohttp) spent about 0.27 ms of CPU per post here; this one writes the request itself,
+lets httptools (C) parse the response and reuses connections per host, for about 0.08 ms
+(docs/slack.md). It does only what response_urls need: POST, JSON, http and https, no redirects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import cast
+from urllib.parse import urlsplit
+
+import httptools
+
+IDLE_SECONDS = 15.0  # close a connection idle longer than this instead of reusing it
+MAX_BODY = 1 << 16  # a reply's answer is a short status; never hold more than this
+
+
+class HookError(Exception):
+    """The POST did not get an HTTP response (refused, reset, timed out or garbled)."""
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+
+
+class _Connection(asyncio.Protocol):
+    """One kept-alive connection carrying one request at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.idle_since = time.monotonic()
+        self.reused = False
+        self._parser = httptools.HttpResponseParser(self)
+        self._waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self._body = bytearray()
+        self._keep_alive = True
+        self.open = False
+
+    # asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport, self.open = cast(asyncio.Transport, transport), True
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(HookError(f"unreadable HTTP response: {exc}"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.open = False
+        self._fail(HookError(f"connection closed before the response ({exc or 'by the server'})"))
+
+    # httptools callbacks
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"connection" and value.strip().lower() == b"close":
+            self._keep_alive = False
+
+    def on_body(self, body: bytes) -> None:
+        if len(self._body) < MAX_BODY:
+            self._body += body[: MAX_BODY - len(self._body)]
+
+    def on_message_complete(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result((self._parser.get_status_code(), bytes(self._body)))
+
+    # the client's side
+    def send(self, request: bytes) -> asyncio.Future[tuple[int, bytes]]:
+        assert self.transport is not None
+        self._body.clear()
+        self._keep_alive = True
+        self._waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(request)
+        return self._waiter
+
+    @property
+    def reusable(self) -> bool:
+        return self.open and self._keep_alive and self._waiter is None
+
+    def close(self) -> None:
+        self.open = False
+        if self.transport is not None:
+            self.transport.close()
+
+    def _fail(self, exc: Exception) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(exc)
+        self.close()
+
+
+class HookClient:
+    """Posts JSON bodies to URLs, pooling up to `per_host` connections for each host.
+
+    `timeout` bounds each post as a whole: waiting for a connection, connecting, the response.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        per_host: int = 64,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self._timeout = timeout
+        self._idle: dict[_Target, list[_Connection]] = defaultdict(list)
+        self._slots: dict[_Target, asyncio.Semaphore] = {}
+        self._per_host = per_host
+        self._ssl = ssl_context
+
+    async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
+        """(status, first bytes of the body); HookError when no HTTP response came back."""
+        target, path = _parse(url)
+        default_port = 443 if target.scheme == "https" else 80
+        host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: studybot\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode("latin-1") + body
+        slots = self._slots.get(target)
+        if slots is None:
+            slots = self._slots[target] = asyncio.Semaphore(self._per_host)
+        try:
+            async with asyncio.timeout(self._timeout), slots:
+                connection = await self._connection(target)
+                try:
+                    return await self._exchange(connection, target, request)
+                except HookError:
+                    if not connection.reused:
+                        raise
+                # A kept-alive connection the server had already dropped: try once afresh.
+                return await self._exchange(await self._open(target), target, request)
+        except TimeoutError:
+            raise HookError(f"no response within {self._timeout:g} s") from None
+        except OSError as exc:
+            raise HookError(f"cannot connect to {target.host}: {exc}") from None
+
+    async def aclose(self) -> None:
+        for connections in self._idle.values():
+            for connection in connections:
+                connection.close()
+        self._idle.clear()
+
+    async def _exchange(
+        self, connection: _Connection, target: _Target, request: bytes
+    ) -> tuple[int, bytes]:
+        try:
+            result = await connection.send(request)
+        except BaseException:
+            connection.close()
+            raise
+        if connection.reusable:
+            connection.idle_since, connection.reused = time.monotonic(), True
+            self._idle[target].append(connection)
+        else:
+            connection.close()
+        return result
+
+    async def _connection(self, target: _Target) -> _Connection:
+        idle = self._idle[target]
+        now = time.monotonic()
+        while idle:
+            connection = idle.pop()
+            if connection.reusable and now - connection.idle_since < IDLE_SECONDS:
+                return connection
+            connection.close()
+        return await self._open(target)
+
+    async def _open(self, target: _Target) -> _Connection:
+        loop = asyncio.get_running_loop()
+        secure = target.scheme == "https"
+        if secure and self._ssl is None:
+            self._ssl = ssl.create_default_context()
+        _, connection = await loop.create_connection(
+            _Connection,
+            target.host,
+            target.port,
+            ssl=self._ssl if secure else None,
+            server_hostname=target.host if secure else None,
+        )
+        return connection
+
+
+def _parse(url: str) -> tuple[_Target, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise HookError(f"not an http(s) URL: {url[:80]}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _Target(parts.scheme, parts.hostname, port), path
