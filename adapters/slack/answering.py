@@ -25,7 +25,7 @@ from adapters.slack.translate import (
     channel_ref,
 )
 from bot.errors import StudybotError
-from bot.service.answers import submit_answer
+from bot.service.answers import queue_answer
 from bot.service.commands import SubmitAnswer
 from bot.service.views import AnswerFeedback, AnswerStatus
 
@@ -103,18 +103,44 @@ async def _answer(
         log.info("malformed answer payload refused: %s", exc)
         await ack()
         return
-    task = asyncio.ensure_future(submit_answer(deps.core, cmd))
-    await asyncio.wait({task}, timeout=deps.ack_budget)
+    outcome = queue_answer(deps.core, cmd)
+    await _settled(outcome, deps.ack_budget)
     await ack()
-    deps.background.spawn(_follow_up(deps, task, body.get("response_url"), cmd), "answer reply")
+    deps.background.spawn(_follow_up(deps, outcome, body.get("response_url"), cmd), "answer reply")
+
+
+async def _settled(future: asyncio.Future[Any], within: float) -> None:
+    """Wait until the future is done or `within` seconds pass; never cancels it.
+
+    asyncio.wait does the same with a task and more bookkeeping; this runs on every click.
+    """
+    if future.done():
+        return
+    loop = asyncio.get_running_loop()
+    waiter = loop.create_future()
+
+    def wake(_: object = None) -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    timer = loop.call_later(within, wake)
+    future.add_done_callback(wake)
+    try:
+        await waiter
+    finally:
+        timer.cancel()
+        future.remove_done_callback(wake)
 
 
 async def _follow_up(
-    deps: SlackDeps, task: asyncio.Future[AnswerFeedback], response_url: object, cmd: SubmitAnswer
+    deps: SlackDeps,
+    outcome: asyncio.Future[AnswerFeedback],
+    response_url: object,
+    cmd: SubmitAnswer,
 ) -> None:
     """Tell the member privately what became of the click; refresh the answer count."""
     try:
-        feedback = await task
+        feedback = await outcome
     except StudybotError as exc:
         await _reply(deps, response_url, error_message(str(exc)))
         return

@@ -6,6 +6,7 @@ its own outcome: recorded, already answered, closed, or a clear error that store
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,9 +48,14 @@ STREAKS = select(
 
 async def submit_answer(core: Core, cmd: SubmitAnswer) -> AnswerFeedback:
     """Store the member's first answer to a drop; later ones store nothing and say so."""
+    return await queue_answer(core, cmd)
+
+
+def queue_answer(core: Core, cmd: SubmitAnswer) -> asyncio.Future[AnswerFeedback]:
+    """submit_answer without a coroutine: the future settles once the answer's batch is written."""
     if core.answer_queue is None:
         core.answer_queue = GroupCommit(partial(record_batch, core))
-    return await core.answer_queue.submit(cmd)
+    return core.answer_queue.enqueue(cmd)
 
 
 @dataclass
