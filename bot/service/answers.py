@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import bindparam, case, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
@@ -30,19 +30,10 @@ from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
 from bot.storage.tables import answers, member_stats, members, team_members
 
-# The batch's queries and upserts are built once (per dialect for the upserts): building a
+# The batch's query and upserts are built once (per dialect for the upserts): building a
 # statement costs more than executing it with a few dozen rows.
 FIRST_ANSWERS = select(answers.c.drop_id, answers.c.member_id, answers.c.option_ids).where(
     tuple_(answers.c.drop_id, answers.c.member_id).in_(bindparam("keys", expanding=True))
-)
-STREAKS = select(
-    team_members.c.team_id,
-    team_members.c.member_id,
-    team_members.c.streak_current,
-    team_members.c.streak_best,
-    team_members.c.streak_last_seq,
-).where(
-    tuple_(team_members.c.team_id, team_members.c.member_id).in_(bindparam("keys", expanding=True))
 )
 
 
@@ -237,29 +228,33 @@ async def _first_answers(
 
 
 async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: datetime) -> None:
-    if not fresh:
-        return
-    keys = sorted({(a.drop.team_id, a.member_id) for a in fresh})
-    rows = await conn.execute(STREAKS, {"keys": keys})
-    streaks = {(t, m): Streak(c, b, s) for t, m, c, b, s in rows}
+    """Apply Streak.after_answer to each member's stored streak, in the database (no read).
+
+    Rows run in drop order; a member answering two drops of a team in one batch gets a
+    second round, so no statement touches the same row twice (PostgreSQL refuses that).
+    """
+    rounds: list[list[dict[str, object]]] = []
+    taken: dict[tuple[int, int], int] = defaultdict(int)
     for a in sorted(fresh, key=lambda a: a.drop.seq):
         key = (a.drop.team_id, a.member_id)
-        streaks[key] = streaks.get(key, Streak()).after_answer(a.drop.seq)
-    await conn.execute(
-        _writes(conn).streaks,
-        [
+        turn = taken[key]
+        taken[key] += 1
+        if turn == len(rounds):
+            rounds.append([])
+        first = Streak().after_answer(a.drop.seq)
+        rounds[turn].append(
             {
-                "team_id": team_id,
-                "member_id": member_id,
+                "team_id": a.drop.team_id,
+                "member_id": a.member_id,
                 "joined_at": now,
                 "is_admin": False,
-                "streak_current": s.current,
-                "streak_best": s.best,
-                "streak_last_seq": s.last_seq,
+                "streak_current": first.current,
+                "streak_best": first.best,
+                "streak_last_seq": first.last_seq,
             }
-            for (team_id, member_id), s in sorted(streaks.items())
-        ],
-    )
+        )
+    for rows in rounds:
+        await conn.execute(_writes(conn).streaks, rows)
 
 
 async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: datetime) -> None:
@@ -327,11 +322,7 @@ def _build_writes(conn: AsyncConnection) -> _Writes:
         .returning(answers.c.drop_id, answers.c.member_id),
         streaks=streak.on_conflict_do_update(
             index_elements=[team_members.c.team_id, team_members.c.member_id],
-            set_={
-                "streak_current": streak.excluded.streak_current,
-                "streak_best": streak.excluded.streak_best,
-                "streak_last_seq": streak.excluded.streak_last_seq,
-            },
+            set_=_streak_after(streak.excluded.streak_last_seq),
         ),
         stats=stat.on_conflict_do_update(
             index_elements=[
@@ -348,3 +339,18 @@ def _build_writes(conn: AsyncConnection) -> _Writes:
             },
         ),
     )
+
+
+def _streak_after(seq: Any) -> dict[str, Any]:
+    """Streak.after_answer(seq) as SQL over the stored row (bot/domain/scoring.py has the rule)."""
+    row = team_members.c
+    current = case(
+        (seq <= row.streak_last_seq, row.streak_current),  # a late answer to an older drop
+        (seq == row.streak_last_seq + 1, row.streak_current + 1),
+        else_=1,
+    )
+    return {
+        "streak_current": current,
+        "streak_best": case((current > row.streak_best, current), else_=row.streak_best),
+        "streak_last_seq": case((seq > row.streak_last_seq, seq), else_=row.streak_last_seq),
+    }
