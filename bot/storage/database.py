@@ -75,6 +75,10 @@ class Database:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
             if schema:  # keeps every table in one PostgreSQL schema (tests use one per test)
                 kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+        if self.dialect == "sqlite":
+            # Answer batches of every size render their own multi-row statements; keep them
+            # all prepared (Python's default cache holds 128).
+            kwargs["connect_args"] = {"cached_statements": 512}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         # SQLite has one writer; queue our own writers here rather than in SQLite's busy loop.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
