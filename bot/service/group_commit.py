@@ -17,9 +17,10 @@ BatchWriter = Callable[[Sequence[T]], Awaitable[Sequence[R | Exception]]]
 
 
 class GroupCommit(Generic[T, R]):
-    def __init__(self, write: BatchWriter[T, R], max_batch: int = 200) -> None:
+    def __init__(self, write: BatchWriter[T, R], max_batch: int = 200, linger: float = 0.0) -> None:
         self._write = write
         self._max_batch = max_batch
+        self._linger = linger  # seconds a new writer waits for company before its first batch
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -35,6 +36,8 @@ class GroupCommit(Generic[T, R]):
         return future
 
     async def _drain(self) -> None:
+        if self._linger:
+            await asyncio.sleep(self._linger)
         while self._pending:
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]

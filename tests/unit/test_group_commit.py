@@ -26,6 +26,26 @@ async def test_concurrent_items_are_written_in_shared_batches() -> None:
     assert max(len(b) for b in batches) == 50
 
 
+@pytest.mark.parametrize(("linger", "expected_batches"), [(0.0, 3), (0.05, 1)])
+async def test_a_new_writer_lingers_for_items_arriving_just_after(
+    linger: float, expected_batches: int
+) -> None:
+    batches: list[list[int]] = []
+
+    async def write(items: Sequence[int]) -> list[int | Exception]:
+        batches.append(list(items))
+        return list(items)
+
+    queue: GroupCommit[int, int] = GroupCommit(write, linger=linger)
+
+    async def later(i: int) -> int:
+        await asyncio.sleep(0.005 * i)  # arrivals spread over 10 ms, as clicks are
+        return await queue.submit(i)
+
+    assert await asyncio.gather(*(later(i) for i in range(3))) == [0, 1, 2]
+    assert len(batches) == expected_batches
+
+
 async def test_item_errors_reach_only_their_submitter() -> None:
     async def write(items: Sequence[int]) -> list[int | Exception]:
         return [ValueError(f"bad {i}") if i == 3 else i for i in items]
