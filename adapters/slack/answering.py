@@ -81,7 +81,7 @@ def read_answer(body: dict[str, Any], team_id: str | None) -> SubmitAnswer:
         if not isinstance(channel_id, str) or not isinstance(user["id"], str):
             raise MalformedPayload("channel or user id missing")
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise MalformedPayload(f"answer payload lacks {exc}") from None
+        raise MalformedPayload(f"answer payload is missing or mistyped: {exc}") from None
     if not team_id:
         raise MalformedPayload("no workspace id")
     return SubmitAnswer(

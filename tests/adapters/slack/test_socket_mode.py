@@ -11,7 +11,9 @@ from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import SocketModeConnection
 from bot.errors import SettingsError
 from bot.service.context import Core
+from tests.adapters.slack.conftest import block_actions
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.helpers import stored_answers
 
 APP_TOKEN = "xapp-1-test"
 
@@ -98,3 +100,22 @@ async def test_a_wrong_app_token_is_refused(core: Core, fake_slack: FakeSlack) -
     door = build_slack_door(core, settings)
     with pytest.raises(SettingsError, match=r"STUDYBOT_SLACK_APP_TOKEN was refused.*invalid_auth"):
         await SocketModeConnection(door).start()
+
+
+async def test_a_malformed_answer_over_socket_mode_is_acknowledged_and_stores_nothing(
+    socket_door: SlackDoor, fake_slack: FakeSlack, core: Core
+) -> None:
+    """Socket Mode has no HTTP status to refuse with: the click is acknowledged, nothing kept."""
+    action = {"action_id": "studybot_answer_A", "type": "button", "value": "not-a-drop"}
+    await fake_slack.push(
+        {
+            "envelope_id": "env-3",
+            "type": "interactive",
+            "accepts_response_payload": False,
+            "payload": block_actions("T1", "C1", "U1", action, fake_slack.response_url("m")),
+        }
+    )
+    (ack,) = await fake_slack.wait_for(lambda: fake_slack.socket_acks, what="the ack")
+    assert ack["envelope_id"] == "env-3"
+    assert await stored_answers(core) == 0
+    assert fake_slack.responses == []
