@@ -236,7 +236,8 @@ async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: d
     """Apply Streak.after_answer to each member's stored streak, in the database (no read).
 
     Rows run in drop order; a member answering two drops of a team in one batch gets a
-    second round, so no statement touches the same row twice (PostgreSQL refuses that).
+    second round, so no statement touches a row twice, however the driver sends its rows
+    (PostgreSQL refuses that within one multi-row statement).
     """
     rounds: list[list[dict[str, object]]] = []
     taken: dict[tuple[int, int], int] = defaultdict(int)
