@@ -23,6 +23,14 @@ from tests.adapters.slack.fake_slack import FakeSlack, Workspace
 SIGNING_SECRET = "test-signing-secret"
 
 
+@pytest.fixture(autouse=True)
+def no_outbound_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loopback fakes are reached directly, whatever proxy the machine has set."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -204,3 +204,36 @@ async def test_https_response_urls_are_verified_and_work(tmp_path: Path) -> None
         await untrusting.aclose()
     finally:
         await runner.cleanup()
+
+
+async def test_replies_go_through_the_outbound_proxy_the_environment_names(
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        seen.append(str(request.url))  # a forward proxy is sent the absolute URL
+        body = await request.read()
+        async with ClientSession() as session, session.post(str(request.url), data=body) as up:
+            return web.Response(status=up.status, body=await up.read())
+
+    app = web.Application()
+    app.router.add_route("POST", "/{tail:.*}", forward)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    proxy = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    replies = PrivateReplies()
+    try:
+        assert await replies.send(f"{hooks.url}/ok", {"text": "recorded"}) is True
+        assert await replies.send(f"{hooks.url}/expired", {"text": "late"}) is False
+    finally:
+        await replies.aclose()
+        await runner.cleanup()
+    assert seen == [f"{hooks.url}/ok", f"{hooks.url}/expired"]
+    assert b'"text": "recorded"' in hooks.bodies[0]
