@@ -10,7 +10,7 @@ from adapters.slack.platform import SlackPlatform
 from bot.errors import StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
-from bot.service.drops import REVEALED, get_drop, reveal_of, show_drop
+from bot.service.drops import get_drop, reveal_of, show_drop
 
 log = logging.getLogger("studybot.slack")
 RATE_LIMIT_PAUSE = 30.0  # seconds without count refreshes after a 429 that named no wait
@@ -53,9 +53,9 @@ class AnswerCountRefresher:
             await self._platform.refresh_question(drop.channel, drop.message_id, card)
             async with self._core.db.read() as conn:
                 drop = await get_drop(conn, drop_id, channel)
-            if (
-                drop.status == REVEALED and drop.message_id is not None
-            ):  # the reveal landed while we updated: put it back
+            if drop.message_id is not None and not drop.is_open(self._core.clock.now()):
+                # The window closed while we updated, so the reveal may have landed before our
+                # update (it is marked revealed only after it landed): put the reveal back.
                 reveal = await reveal_of(self._core, drop_id, channel)
                 await self._platform.update_question(drop.channel, drop.message_id, reveal)
         except DeliveryError as exc:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
 
 from adapters.slack.render_question import CHOICE_BLOCK, PICK_ACTION, SUBMIT_ACTION
-from bot.service import delivery
+from bot.service import delivery, drops
 from bot.service.commands import CloseDrop, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.group_commit import GroupCommit
@@ -193,6 +196,7 @@ async def test_the_reveal_replaces_the_question_in_place(slack: SlackHarness) ->
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r1"), what="reply")
 
     await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
+    await slack.door.deps.background.settle()  # a count refresh racing the reveal ends with it
     update = slack.fake.of("chat.update")[-1].params
     assert update["channel"] == "C1"
     assert list(slack.fake.messages) == [("C1", update["ts"])]  # the one posted message
@@ -286,6 +290,32 @@ async def test_a_late_count_refresh_never_overwrites_the_reveal(slack: SlackHarn
     await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
     slack.door.deps.counts.touch(channel, card.drop_id)  # a refresh scheduled just before
     await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
+    (message,) = slack.fake.messages.values()
+    assert "Closed" in message["blocks"][-1]["elements"][0]["text"]
+    assert not any(b["type"] == "actions" for b in message["blocks"])
+
+
+async def test_a_reveal_landing_just_before_a_count_refresh_is_put_back(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reveal lands first, the refresh right after it, before the drop is marked revealed."""
+    channel = await study_channel(slack.core)
+    card = await post_drop(slack.core, channel, multiple=False)
+    await slack.click(f"{card.drop_id}:{card.options[0].id}", response="c2")
+    await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("c2"), what="reply")
+    await slack.door.deps.background.settle()
+    platform = slack.door.deps.platform
+    refresh = platform.refresh_question
+
+    async def reveal_lands_first(*args: Any) -> None:
+        drop, reveal = await drops.close_drop(slack.core, CloseDrop(card.drop_id, channel))
+        assert drop.message_id is not None
+        await platform.update_question(drop.channel, drop.message_id, reveal)
+        await refresh(*args)
+
+    monkeypatch.setattr(platform, "refresh_question", reveal_lands_first)
+    slack.door.deps.counts.touch(channel, card.drop_id)
+    await slack.door.deps.background.settle()
     (message,) = slack.fake.messages.values()
     assert "Closed" in message["blocks"][-1]["elements"][0]["text"]
     assert not any(b["type"] == "actions" for b in message["blocks"])
