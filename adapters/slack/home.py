@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.dedupe import once_per_event
 from adapters.slack.deps import SlackDeps
-from adapters.slack.mrkdwn import clip, escape, local_date
+from adapters.slack.mrkdwn import Block, context_block, escape, local_date, section_block
 from adapters.slack.render_reports import progress_blocks
 from adapters.slack.translate import PLATFORM
 from bot.domain.occurrences import next_occurrences
@@ -26,8 +26,6 @@ from bot.service.schedules import get_schedule
 
 log = logging.getLogger("studybot.slack")
 MAX_CHANNELS = 10  # each channel takes up to 6 blocks; a Home tab holds 100
-
-Block = dict[str, Any]
 
 
 def register_home(app: AsyncApp, deps: SlackDeps) -> None:
@@ -48,11 +46,11 @@ def register_home(app: AsyncApp, deps: SlackDeps) -> None:
 
 async def home_view(core: Core, team_id: str, user_id: str) -> dict[str, Any]:
     """The Home tab for one member of one workspace."""
-    blocks: list[Block] = [_section("*Your AZ-400 study progress*")]
+    blocks: list[Block] = [section_block("*Your AZ-400 study progress*")]
     channels = await member_channels(core, PLATFORM, team_id, user_id)
     if not channels:
         blocks.append(
-            _section(
+            section_block(
                 "You have not answered a question yet. Answer the next one in a study channel "
                 "(any channel studybot was invited to) and your progress shows up here."
             )
@@ -67,12 +65,12 @@ async def home_view(core: Core, team_id: str, user_id: str) -> dict[str, Any]:
         blocks += progress_blocks(progress)
         open_drops = [d for d in await recent_drops(core, channel, limit=3) if d.is_open(now)]
         schedule = await get_schedule(core, channel)
-        blocks.append(_context(_next_text(channel.channel_id, schedule, now)))
+        blocks.append(context_block(_next_text(channel.channel_id, schedule, now)))
         if open_drops:
-            blocks.append(_section("\n".join(_open_line(d) for d in open_drops)))
+            blocks.append(section_block("\n".join(_open_line(d) for d in open_drops)))
     if len(channels) > MAX_CHANNELS:
-        blocks.append(_context(f"…and {len(channels) - MAX_CHANNELS} more study channels."))
-    blocks.append(_context("Type `/studybot help` in a study channel for every command."))
+        blocks.append(context_block(f"…and {len(channels) - MAX_CHANNELS} more study channels."))
+    blocks.append(context_block("Type `/studybot help` in a study channel for every command."))
     return {"type": "home", "blocks": blocks}
 
 
@@ -98,11 +96,3 @@ def _open_line(drop: DropRecord) -> str:
         f":large_green_circle: Question #{drop.seq} in <#{drop.channel.channel_id}> is open "
         f"until {local_date(drop.closes_at, drop.timezone)}"
     )
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 3000)}]}

@@ -1,12 +1,28 @@
-"""Safe Slack text: mrkdwn escaping, clipping to Block Kit limits, dates in each reader's zone."""
+"""Safe Slack text: mrkdwn escaping, clipping to Block Kit limits, dates in each reader's zone,
+and the two text blocks every message is made of."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.domain.periods import local_time_text
 
-SECTION_TEXT_MAX = 3000
+SECTION_TEXT_MAX = 3000  # Block Kit's limit for a section's text and a context element's
+Block = dict[str, Any]
+
+
+def section_block(text: str) -> Block:
+    """A mrkdwn section block, clipped to Block Kit's limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
+
+
+def context_block(text: str) -> Block:
+    """A mrkdwn context block (small grey text), clipped to Block Kit's limit."""
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}],
+    }
 
 
 def escape(text: str) -> str:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.mrkdwn import SECTION_TEXT_MAX, clip, escape, local_date, packed, percent
+from adapters.slack.mrkdwn import (
+    Block,
+    clip,
+    context_block,
+    escape,
+    local_date,
+    packed,
+    percent,
+    section_block,
+)
 from bot.service.views import AnswerFeedback, QuestionCard, RevealCard
-
-Block = dict[str, Any]
 
 ANSWER_ACTION = "studybot_answer"  # one button per option: studybot_answer_A, _B …
 PICK_ACTION = "studybot_pick"  # the checkboxes of a "choose two" question
@@ -25,8 +32,11 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
     """chat.postMessage / chat.update arguments (text, blocks, metadata) for an open question."""
     blocks: list[Block] = [
         _heading(card),
-        _section(escape(card.stem)),
-        *(_section(t) for t in packed([f"*{o.label}.* {escape(o.text)}" for o in card.options])),
+        section_block(escape(card.stem)),
+        *(
+            section_block(t)
+            for t in packed([f"*{o.label}.* {escape(o.text)}" for o in card.options])
+        ),
     ]
     if card.multiple:
         blocks.append(
@@ -70,7 +80,7 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
         )
     how = f"choose {card.pick}, then submit" if card.multiple else "choose one"
     blocks.append(
-        _context(
+        context_block(
             f"Closes {local_date(card.closes_at)} · {_count(card.answer_count)} · {how} · "
             "only your first answer counts"
         )
@@ -78,10 +88,7 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
     return {
         "text": clip(f"Question #{card.seq} ({card.domain_name}): {card.stem}", TEXT_PREVIEW),
         "blocks": blocks,
-        "metadata": {
-            "event_type": METADATA_EVENT,
-            "event_payload": {"drop_id": card.drop_id, "team_id": card.team_id},
-        },
+        "metadata": _metadata(card),
     }
 
 
@@ -97,17 +104,17 @@ def reveal_message(reveal: RevealCard) -> dict[str, Any]:
         lines.append(line)
     blocks: list[Block] = [
         _heading(card, closed=True),
-        _section(escape(card.stem)),
-        *(_section(t) for t in packed(lines)),
-        _section(f"*Why:* {escape(reveal.explanation)}"),
+        section_block(escape(card.stem)),
+        *(section_block(t) for t in packed(lines)),
+        section_block(f"*Why:* {escape(reveal.explanation)}"),
     ]
     if reveal.references:
         links = "\n".join(f"• <{ref}>" for ref in reveal.references if _is_link(ref))
         if links:
-            blocks.append(_section(f"*Read more:*\n{links}"))
+            blocks.append(section_block(f"*Read more:*\n{links}"))
     accuracy = percent(reveal.correct / reveal.answered if reveal.answered else None)
     blocks.append(
-        _context(
+        context_block(
             f"Closed {local_date(card.closes_at)} · {reveal.answered} answered · "
             f"{reveal.correct} right ({accuracy})"
         )
@@ -116,10 +123,7 @@ def reveal_message(reveal: RevealCard) -> dict[str, Any]:
     return {
         "text": clip(f"Answer to question #{card.seq}: {keys}. {reveal.explanation}", TEXT_PREVIEW),
         "blocks": blocks,
-        "metadata": {
-            "event_type": METADATA_EVENT,
-            "event_payload": {"drop_id": card.drop_id, "team_id": card.team_id},
-        },
+        "metadata": _metadata(card),
     }
 
 
@@ -128,32 +132,35 @@ def feedback_message(feedback: AnswerFeedback) -> dict[str, Any]:
     text = feedback.message
     if feedback.correct is not None:
         text = (":white_check_mark: " if feedback.correct else ":x: ") + text
-    blocks: list[Block] = [_section(escape(text))]
+    blocks: list[Block] = [section_block(escape(text))]
     if feedback.explanation:
-        blocks.append(_section(f"*Why:* {escape(feedback.explanation)}"))
+        blocks.append(section_block(f"*Why:* {escape(feedback.explanation)}"))
     return {"text": clip(text, TEXT_PREVIEW), "blocks": blocks}
 
 
 def error_message(text: str) -> dict[str, Any]:
     """A private reply saying what was wrong (nothing was stored)."""
-    return {"text": clip(text, TEXT_PREVIEW), "blocks": [_section(f":warning: {escape(text)}")]}
+    return {
+        "text": clip(text, TEXT_PREVIEW),
+        "blocks": [section_block(f":warning: {escape(text)}")],
+    }
+
+
+def _metadata(card: QuestionCard) -> dict[str, Any]:
+    """The drop id the message carries, so the engine can find its own post (find_question)."""
+    return {
+        "event_type": METADATA_EVENT,
+        "event_payload": {"drop_id": card.drop_id, "team_id": card.team_id},
+    }
 
 
 def _heading(card: QuestionCard, *, closed: bool = False) -> Block:
     state = " · closed" if closed else ""
-    return _section(
+    return section_block(
         f"*Question #{card.seq}{state}* · {escape(card.domain_name)}\n"
         f"_{escape(card.objective_id)} {escape(card.objective_name)}_ · "
         f"difficulty {card.difficulty}"
     )
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 3000)}]}
 
 
 def _count(n: int) -> str:

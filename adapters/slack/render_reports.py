@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.mrkdwn import SECTION_TEXT_MAX, clip, escape, packed, percent
+from adapters.slack.mrkdwn import (
+    SECTION_TEXT_MAX,
+    Block,
+    clip,
+    context_block,
+    escape,
+    packed,
+    percent,
+    section_block,
+)
 from bot.domain.periods import Period
 from bot.service.views import LeaderboardRow, LeaderboardView, MemberProgressView, OrgReportView
 
-Block = dict[str, Any]
 MESSAGE_BLOCKS_MAX = 50
 ROWS_PER_SECTION = 10  # with names clipped to NAME_MAX, ten rows stay far below 3,000 characters
 NAME_MAX = 80
@@ -32,18 +40,22 @@ HELP_TEXT = (
 
 def leaderboard_message(view: LeaderboardView) -> dict[str, Any]:
     title = f"{PERIOD_NAMES[view.period]} · {view.domain_name} · {view.team_name}"
-    blocks: list[Block] = [_section(f"*Leaderboard* · {escape(title)}")]
+    blocks: list[Block] = [section_block(f"*Leaderboard* · {escape(title)}")]
     for start in range(0, len(view.rows), ROWS_PER_SECTION):
         blocks.append(
-            _section("\n".join(_row(r) for r in view.rows[start : start + ROWS_PER_SECTION]))
+            section_block("\n".join(_row(r) for r in view.rows[start : start + ROWS_PER_SECTION]))
         )
     if not view.rows:
         blocks.append(
-            _section("No answers in this period yet. Answer the next question to get on the board!")
+            section_block(
+                "No answers in this period yet. Answer the next question to get on the board!"
+            )
         )
     if view.you is not None and all(r.member_id != view.you.member_id for r in view.rows):
-        blocks.append(_section("…\n" + _row(view.you)))
-    blocks.append(_context(f"{view.total_members} ranked · since {view.period_start:%Y-%m-%d}"))
+        blocks.append(section_block("…\n" + _row(view.you)))
+    blocks.append(
+        context_block(f"{view.total_members} ranked · since {view.period_start:%Y-%m-%d}")
+    )
     return {"text": clip(f"Leaderboard: {title}", 300), "blocks": blocks}
 
 
@@ -68,15 +80,15 @@ def progress_blocks(view: MemberProgressView) -> list[Block]:
     if weakest is not None:
         summary += f" · weakest domain so far: {escape(weakest.domain_name)}"
     return [
-        _section(f"*{escape(view.display_name)}* in *{escape(view.team_name)}*"),
-        _section("\n".join(lines)),
-        _context(summary),
+        section_block(f"*{escape(view.display_name)}* in *{escape(view.team_name)}*"),
+        section_block("\n".join(lines)),
+        context_block(summary),
     ]
 
 
 def report_message(view: OrgReportView) -> dict[str, Any]:
     blocks: list[Block] = [
-        _section(f"*Study report* · {escape(view.org_name)} · {PERIOD_NAMES[view.period]}")
+        section_block(f"*Study report* · {escape(view.org_name)} · {PERIOD_NAMES[view.period]}")
     ]
     for team in view.teams[:20]:
         tried = [d for d in team.domains if d.answered]
@@ -86,7 +98,7 @@ def report_message(view: OrgReportView) -> dict[str, Any]:
             for d in team.domains
         )
         blocks.append(
-            _section(
+            section_block(
                 f"*{escape(team.team_name)}* — {team.active_members} of {team.members} members "
                 f"answered ({percent(team.participation)}), {team.answers} answers\n{per_domain}\n"
                 + (
@@ -97,12 +109,12 @@ def report_message(view: OrgReportView) -> dict[str, Any]:
             )
         )
     if len(view.teams) > 20:
-        blocks.append(_context(f"Showing 20 of {len(view.teams)} study channels."))
+        blocks.append(context_block(f"Showing 20 of {len(view.teams)} study channels."))
     tried = [d for d in view.domains if d.answered]
     if tried:
         weakest = min(tried, key=lambda d: (d.accuracy or 0.0, d.domain_id))
         blocks.append(
-            _context(
+            context_block(
                 f"Whole workspace: weakest domain is {escape(weakest.domain_name)} "
                 f"({percent(weakest.accuracy)} right)"
             )
@@ -113,15 +125,15 @@ def report_message(view: OrgReportView) -> dict[str, Any]:
 def help_message(note: str | None = None) -> dict[str, Any]:
     blocks: list[Block] = []
     if note:
-        blocks.append(_section(f":warning: {escape(note)}"))
-    blocks.append(_section(HELP_TEXT))
+        blocks.append(section_block(f":warning: {escape(note)}"))
+    blocks.append(section_block(HELP_TEXT))
     return {"text": note or "How to use studybot", "blocks": blocks}
 
 
 def text_message(text: str) -> dict[str, Any]:
     """Plain text as sections of whole lines (a section holds 3,000 characters at most)."""
     chunks = packed(escape(text).splitlines())
-    blocks = [_section(chunk or " ") for chunk in chunks[:MESSAGE_BLOCKS_MAX]]
+    blocks = [section_block(chunk or " ") for chunk in chunks[:MESSAGE_BLOCKS_MAX]]
     return {"text": clip(text, SECTION_TEXT_MAX), "blocks": blocks}
 
 
@@ -132,7 +144,7 @@ def welcome_message() -> dict[str, Any]:
         "An admin sets the days and time with `/studybot schedule`, or posts one now with "
         "`/studybot drop`. Type `/studybot help` for everything else."
     )
-    return {"text": "studybot joined this channel", "blocks": [_section(text)]}
+    return {"text": "studybot joined this channel", "blocks": [section_block(text)]}
 
 
 def _row(r: LeaderboardRow) -> str:
@@ -140,11 +152,3 @@ def _row(r: LeaderboardRow) -> str:
         f"{r.rank}. {escape(clip(r.display_name, NAME_MAX))} — *{r.points}* points "
         f"({r.correct}/{r.answered} right)"
     )
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 3000)}]}
