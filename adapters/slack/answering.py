@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncBoltRequest
 
 from adapters.slack.deps import SlackDeps
 from adapters.slack.render_question import (
@@ -30,7 +30,9 @@ from bot.service.commands import SubmitAnswer
 from bot.service.views import AnswerFeedback, AnswerStatus
 
 log = logging.getLogger("studybot.slack")
-BUTTON = re.compile(rf"^{ANSWER_ACTION}_[A-Z]$")
+# The clicks that answer: an option's button, or the submit button under "choose two" boxes.
+ANSWERING = re.compile(rf"^(?:{ANSWER_ACTION}_[A-Z]|{SUBMIT_ACTION})$")
+ANSWER = "studybot_answer"  # bolt context key: the click's SubmitAnswer, parsed once
 UNRECORDED = (
     "Something went wrong and your answer may not have been recorded. Please click again: "
     "only your first recorded answer counts."
@@ -40,12 +42,8 @@ UNRECORDED = (
 def register_answering(app: AsyncApp, deps: SlackDeps) -> None:
     """Register first: bolt tries listeners in order, and answer clicks are most of the traffic."""
 
-    @app.action(BUTTON)
-    async def on_button(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        await _answer(deps, ack, body, context)
-
-    @app.action(SUBMIT_ACTION)
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    @app.action(ANSWERING)
+    async def on_answer(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await _answer(deps, ack, body, context)
 
     @app.action(PICK_ACTION)
@@ -53,14 +51,26 @@ def register_answering(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()  # ticking a box records nothing; the submit button does
 
 
+def read_answer_once(request: AsyncBoltRequest) -> str | None:
+    """For the HTTP route: parse an answer click for its listener; why it is malformed, if so.
+
+    Other requests pass untouched. The listener then uses the parsed command (ANSWER).
+    """
+    if request.body.get("type") != "block_actions" or not is_answer(request.body):
+        return None
+    try:
+        request.context[ANSWER] = read_answer(request.body, request.context.team_id)
+    except MalformedPayload as exc:
+        return str(exc)
+    return None
+
+
 def is_answer(body: dict[str, Any]) -> bool:
     """Whether a signed block_actions body is a click on one of studybot's answer buttons."""
     actions = body.get("actions")
     action = actions[0] if isinstance(actions, list) and actions else None
     action_id = action.get("action_id") if isinstance(action, dict) else None
-    return isinstance(action_id, str) and (
-        action_id == SUBMIT_ACTION or BUTTON.match(action_id) is not None
-    )
+    return isinstance(action_id, str) and ANSWERING.match(action_id) is not None
 
 
 def read_answer(body: dict[str, Any], team_id: str | None) -> SubmitAnswer:
@@ -97,12 +107,14 @@ async def _answer(
     deps: SlackDeps, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Record first and acknowledge (an ack then means stored), unless that takes too long."""
-    try:
-        cmd = read_answer(body, context.team_id)
-    except MalformedPayload as exc:  # over HTTP the route has already answered 400
-        log.info("malformed answer payload refused: %s", exc)
-        await ack()
-        return
+    cmd = context.get(ANSWER)  # parsed by the HTTP route; Socket Mode has no route
+    if not isinstance(cmd, SubmitAnswer):
+        try:
+            cmd = read_answer(body, context.team_id)
+        except MalformedPayload as exc:  # no HTTP status to refuse with: acknowledge, keep nothing
+            log.info("malformed answer payload refused: %s", exc)
+            await ack()
+            return
     outcome = queue_answer(deps.core, cmd)
     await _settled(outcome, deps.ack_budget)
     await ack()

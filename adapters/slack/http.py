@@ -13,10 +13,9 @@ from slack_bolt.adapter.starlette.async_handler import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack.answering import is_answer, read_answer
+from adapters.slack.answering import read_answer_once
 from adapters.slack.app import SlackDoor, build_slack_door
 from adapters.slack.settings import SlackMode, SlackSettings
-from adapters.slack.translate import MalformedPayload
 from bot.service.context import Core
 
 log = logging.getLogger("studybot.slack")
@@ -52,7 +51,7 @@ def slack_router(door: SlackDoor) -> APIRouter:
         problem = (
             "body is not a Slack request"
             if bolt_request is None
-            else malformed(bolt_request.body, bolt_request.context.team_id)
+            else malformed(bolt_request.body) or read_answer_once(bolt_request)
         )
         if problem or bolt_request is None:
             log.info("malformed Slack request refused: %s", problem)
@@ -73,7 +72,7 @@ def slack_router(door: SlackDoor) -> APIRouter:
     return router
 
 
-def malformed(body: object, team_id: str | None) -> str | None:
+def malformed(body: object) -> str | None:
     """Why a signed, parsed body is not a Slack request we can read (None when it is)."""
     if not isinstance(body, dict) or not body:
         return "neither an event, an interaction nor a command"
@@ -87,12 +86,6 @@ def malformed(body: object, team_id: str | None) -> str | None:
         return "payload has no type"
     if kind == "event_callback" and not isinstance(body.get("event"), dict):
         return "event_callback without an event"
-    if kind == "block_actions":
-        if not isinstance(body.get("actions"), list):
-            return "block_actions without actions"
-        if is_answer(body):
-            try:
-                read_answer(body, team_id)
-            except MalformedPayload as exc:
-                return str(exc)
+    if kind == "block_actions" and not isinstance(body.get("actions"), list):
+        return "block_actions without actions"
     return None
