@@ -39,6 +39,7 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.adapters.slack.conftest import block_actions  # noqa: E402
 from tests.adapters.slack.fake_slack import FakeSlack  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -216,27 +217,14 @@ def signed_clicks(
     out = []
     for n, user in enumerate(clicks):
         option = rng.choice(options)
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM, "domain": "bench"},
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-            "api_app_id": "A1",
-            "token": "legacy",
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": CHANNEL},
-            "trigger_id": "t",
-            "channel": {"id": CHANNEL, "name": "bench"},
-            "message": {"ts": "1.1", "text": "question"},
-            "response_url": fake.response_url(f"{tag}{n}"),
-            "actions": [
-                {
-                    "action_id": "studybot_answer_A",
-                    "block_id": "studybot_options",
-                    "type": "button",
-                    "value": f"{drop_id}:{option}",
-                    "action_ts": "1.2",
-                }
-            ],
+        action = {
+            "action_id": "studybot_answer_A",
+            "block_id": "studybot_options",
+            "type": "button",
+            "value": f"{drop_id}:{option}",
+            "action_ts": "1.2",
         }
+        payload = block_actions(TEAM, CHANNEL, user, action, fake.response_url(f"{tag}{n}"))
         body = urlencode({"payload": json.dumps(payload)})
         ts = str(int(time.time()))
         signature = verifier.generate_signature(timestamp=ts, body=body)
