@@ -34,13 +34,15 @@ import aiohttp
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bot.storage.database import Database  # noqa: E402
 from tests.adapters.slack.conftest import block_actions  # noqa: E402
 from tests.adapters.slack.fake_slack import FakeSlack  # noqa: E402
+from tests.support.databases import bench_database  # noqa: E402
 
 SECRET = "bench-signing-secret"
 OPEN_LOOP_CONNECTIONS = 256
@@ -304,16 +306,13 @@ async def closed_loop(
     return Result(latencies, elapsed, statuses)
 
 
-async def stored(database_url: str, schema: str | None, drop_id: int) -> int:
-    from bot.storage.database import Database
+async def stored(db: Database, drop_id: int) -> int:
     from bot.storage.tables import answers
 
-    db = Database(database_url, schema=schema)
     async with db.read() as conn:
         count = await conn.scalar(
             select(func.count()).select_from(answers).where(answers.c.drop_id == drop_id)
         )
-    await db.dispose()
     return int(count or 0)
 
 
@@ -349,26 +348,16 @@ async def measured(server: Server, run: Any, settle: Any = None) -> Result:
 
 
 async def run(args: argparse.Namespace) -> None:
-    from bot.storage.database import Database
-
     fake = FakeSlack(validate=False)
     fake.add_workspace(TEAM, "Bench")
     await fake.start()
-    with tempfile.TemporaryDirectory() as tmp:
-        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        schema = None
-        if database_url.startswith("postgres"):
-            schema = f"bench_slack_{random.randrange(1 << 30)}"
-            admin = Database(database_url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            await admin.dispose()
-        ours = await start_server("studybot", fake.api_url, database_url, schema)
-        bare = await start_server("bare", fake.api_url, database_url, schema)
+    async with bench_database(args.database_url) as db:
+        ours = await start_server("studybot", fake.api_url, db.url, db.schema)
+        bare = await start_server("bare", fake.api_url, db.url, db.schema)
         try:
             burst = signed_clicks(fake, ours.drops[0], args.members, 0.10, "o", 1)
             print(
-                f"database: {database_url.split(':')[0]}; {args.members} members + "
+                f"database: {db.dialect}; {args.members} members + "
                 f"{len(burst) - args.members} repeated clicks, open loop at {args.rate:.0f}/s"
             )
             bare_burst = signed_clicks(fake, None, args.members, 0.10, "b", 1)
@@ -381,7 +370,7 @@ async def run(args: argparse.Namespace) -> None:
             )
             replies = await wait_replies(fake, "o", len(burst))
             bare_open = await measured(bare, open_loop(bare.url, bare_burst, args.rate))
-            count = await stored(database_url, schema, ours.drops[0]["drop_id"])
+            count = await stored(db, ours.drops[0]["drop_id"])
             print("open loop (acknowledgement latency from the scheduled send time):")
             print(line("studybot", ours_open))
             print(line("bare bolt", bare_open))
@@ -446,11 +435,6 @@ async def run(args: argparse.Namespace) -> None:
             await ours.stop()
             await bare.stop()
             await fake.stop()
-            if schema:
-                admin = Database(database_url)
-                async with admin.write() as conn:
-                    await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                await admin.dispose()
     if not ok:
         raise SystemExit(1)
 

@@ -22,7 +22,6 @@ import random
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +35,7 @@ from bot.bootstrap import build_core
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.perf.bench_leaderboard import TEAMS, FixedClock, generate, load
+from tests.support.databases import bench_database
 
 STOPPED_EVERY = 50  # every 50th member stopped answering 15 questions ago
 SETTINGS = DashboardSettings(secret="bench-" + "x" * 40, public_url="http://bench")
@@ -71,26 +71,12 @@ def pct(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        schema = None
-        if url.startswith("postgres"):
-            schema = f"bench_{random.randrange(1 << 30)}"
-            admin = Database(url)
-            async with admin.write() as conn:
-                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            await admin.dispose()
-        try:
-            await measure(args, url, schema, tmp)
-        finally:
-            if schema:
-                admin = Database(url)
-                async with admin.write() as conn:
-                    await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                await admin.dispose()
+        async with bench_database(args.database_url) as db:
+            await measure(args, db, tmp)
 
 
-async def measure(args: argparse.Namespace, url: str, schema: str | None, tmp: str) -> None:
-    db = Database(url, schema=schema)
+async def measure(args: argparse.Namespace, db: Database, tmp: str) -> None:
+    schema = db.schema
     settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
     core = await build_core(
         settings, database=db, clock=FixedClock(), platforms={"web": PlaygroundPlatform()}
@@ -174,7 +160,6 @@ async def measure(args: argparse.Namespace, url: str, schema: str | None, tmp: s
             f"{name:<40}{len(values):>6}{pct(values, 0.5):>10.1f}{pct(values, 0.95):>10.1f}"
             f"{target:>12.0f}"
         )
-    await core.db.dispose()
 
 
 def main() -> None:
