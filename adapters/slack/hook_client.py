@@ -9,10 +9,12 @@ lets httptools (C) parse the response and reuses connections per host, for about
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -31,6 +33,7 @@ class _Target:
     scheme: str
     host: str
     port: int
+    host_header: str  # host, with the port unless it is the scheme's default
 
 
 class _Connection(asyncio.Protocol):
@@ -121,10 +124,8 @@ class HookClient:
     async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
         """(status, first bytes of the body); HookError when no HTTP response came back."""
         target, path = _parse(url)
-        default_port = 443 if target.scheme == "https" else 80
-        host = target.host if target.port == default_port else f"{target.host}:{target.port}"
         request = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: studybot\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: {target.host_header}\r\nUser-Agent: studybot\r\n"
             "Content-Type: application/json; charset=utf-8\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         ).encode("latin-1") + body
@@ -192,10 +193,30 @@ class HookClient:
         return connection
 
 
+# scheme, authority, then path, query and fragment (as urlsplit divides a URL)
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^#]*)")
+
+
 def _parse(url: str) -> tuple[_Target, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """The URL's host and request path; replies go to a handful of hosts, so those are cached."""
+    match = _URL.match(url)
+    if match is None:
         raise HookError(f"not an http(s) URL: {url[:80]}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(parts.scheme, parts.hostname, port), path
+    path = match[3] or "/"
+    return _target(match[1].lower(), match[2]), path if path.startswith("/") else f"/{path}"
+
+
+@lru_cache(maxsize=256)
+def _target(scheme: str, authority: str) -> _Target:
+    parts = urlsplit(f"{scheme}://{authority}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if scheme not in ("http", "https") or not parts.hostname or port == -1:
+        raise HookError(f"not an http(s) URL: {scheme}://{authority[:60]}")
+    default_port = 443 if scheme == "https" else 80
+    port = port or default_port
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+    host_header = host if port == default_port else f"{host}:{port}"
+    return _Target(scheme, parts.hostname, port, host_header)

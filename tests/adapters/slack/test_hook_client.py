@@ -139,9 +139,39 @@ async def test_refused_and_bad_urls_are_errors() -> None:
     client = HookClient()
     with pytest.raises(HookError, match="cannot connect"):
         await client.post_json(f"http://127.0.0.1:{port}/hooks/ok", b"{}")
-    with pytest.raises(HookError, match="not an http"):
-        await client.post_json("ftp://example.invalid/x", b"{}")
+    for bad in ("ftp://example.invalid/x", "http://127.0.0.1:99999/x", "http:///x", "hooks/x"):
+        with pytest.raises(HookError, match="not an http"):
+            await client.post_json(bad, b"{}")
     await client.aclose()
+
+
+async def test_the_request_names_the_path_query_and_host() -> None:
+    heads: list[bytes] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while not reader.at_eof():  # one kept-alive connection, request after request
+            try:
+                heads.append(await reader.readuntil(b"\r\n\r\n"))
+            except asyncio.IncompleteReadError:
+                break
+            await reader.readexactly(2)  # the body, {}
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = HookClient()
+    try:
+        for url in (f"http://127.0.0.1:{port}/a/b?x=1#part", f"http://127.0.0.1:{port}?y=2"):
+            assert await client.post_json(url, b"{}") == (200, b"ok")
+    finally:
+        await client.aclose()
+        server.close()
+        await server.wait_closed()
+    assert heads[0].startswith(b"POST /a/b?x=1 HTTP/1.1\r\n")
+    assert heads[1].startswith(b"POST /?y=2 HTTP/1.1\r\n")
+    assert all(f"\r\nHost: 127.0.0.1:{port}\r\n".encode() in head for head in heads)
 
 
 async def test_private_replies_report_refusals_and_failures(
