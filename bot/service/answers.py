@@ -10,7 +10,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -267,10 +267,17 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
     """Add the answers to the members' week, month and all-time rows (the leaderboard aggregate)."""
     if not fresh:
         return
-    totals: dict[tuple[int, str, object, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    starts: dict[str, list[tuple[str, date]]] = {}  # the batch's periods, per time zone
+    totals: dict[tuple[int, str, date, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for a in fresh:
-        for period, start in period_starts(local_date(now, a.drop.timezone)).items():
-            row = totals[(a.drop.team_id, period.value, start, a.question.domain_id, a.member_id)]
+        periods = starts.get(a.drop.timezone)
+        if periods is None:
+            day = local_date(now, a.drop.timezone)
+            periods = starts[a.drop.timezone] = [
+                (period.value, start) for period, start in period_starts(day).items()
+            ]
+        for period, start in periods:
+            row = totals[(a.drop.team_id, period, start, a.question.domain_id, a.member_id)]
             row[0] += 1
             row[1] += int(a.correct)
             row[2] += a.points
@@ -288,7 +295,7 @@ async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: date
                 "points": points,
             }
             for (team_id, period, start, domain_id, member_id), (answered, correct, points) in (
-                sorted(totals.items(), key=lambda kv: str(kv[0]))
+                sorted(totals.items())  # one lock order for every writer
             )
         ],
     )
