@@ -1,9 +1,10 @@
 """Turns a signed HTTP body into bolt's request, decoding interaction payloads in C.
 
 A button click arrives as `payload=<URL-encoded JSON>`. bolt decodes it with urllib's
-parse_qsl, which handles each %XX escape in Python: about a fifth of a click's CPU under a
-burst (docs/slack.md). `payload_of` decodes the same body with the C escape decoder instead and
-returns None for anything it is not certain about, which then goes through bolt's own parser.
+parse_qsl, which handles each %XX escape in Python: 55 µs for the benchmark's 0.9 KB click, more
+for Slack's larger real ones (docs/slack.md). `payload_of` decodes the same body with the C
+escape decoder instead (12 µs) and returns None for anything it is not certain about, which
+then goes through bolt's own parser.
 """
 
 from __future__ import annotations
