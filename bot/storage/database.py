@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,22 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# A write connection used this recently is handed to the next write as it is: checking it out
+# of the pool again would ping it first, three round trips to PostgreSQL (docs/slack.md).
+WARM_SECONDS = 1.0
+
+
 class Database:
     """Owns the engine; hands out short read and write transactions."""
 
-    def __init__(self, url: str, *, pool_size: int = 5, schema: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 5,
+        schema: str | None = None,
+        warm_seconds: float = WARM_SECONDS,
+    ) -> None:
         self.url = normalize_url(url)
         self.schema = schema
         parsed = make_url(self.url)
@@ -84,18 +97,41 @@ class Database:
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
+        self._warm: tuple[AsyncConnection, float] | None = None  # the last write's connection
+        self._warm_seconds = warm_seconds
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction: committed on success, rolled back on any exception."""
-        if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self.engine.connect() as conn:
+        """A write transaction: committed on success, rolled back on any exception.
+
+        Writes in quick succession (answer batches under a burst) share one connection; one
+        that failed goes back to the pool, which checks it before anyone uses it again.
+        """
+        async with self._write_lock or nullcontext():
+            conn = await self._warm_connection()
+            try:
+                async with conn.begin():
+                    yield conn
+            except BaseException:
+                with suppress(Exception):  # the write's own error is the one to report
+                    await asyncio.shield(conn.close())
+                raise
+            if self._warm is None:
+                self._warm = (conn, time.monotonic())
+            else:
+                await conn.close()
+
+    async def _warm_connection(self) -> AsyncConnection:
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            conn, since = warm
+            if time.monotonic() - since <= self._warm_seconds and await _open(conn):
+                return conn
+            await conn.close()  # idle too long to trust unchecked, or closed: back to the pool
+        conn = await self.engine.connect()
+        if self.dialect == "sqlite":
             await conn.execution_options(studybot_write=True)
-            async with conn.begin():
-                yield conn
+        return conn
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -114,7 +150,19 @@ class Database:
             ) from None
 
     async def dispose(self) -> None:
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            await warm[0].close()
         await self.engine.dispose()
+
+
+async def _open(conn: AsyncConnection) -> bool:
+    """Whether the connection still looks usable, without a round trip to the server."""
+    if conn.closed or conn.invalidated:
+        return False
+    raw = await conn.get_raw_connection()
+    is_closed = getattr(raw.driver_connection, "is_closed", None)  # asyncpg notices a hang-up
+    return not (callable(is_closed) and is_closed())
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
