@@ -163,11 +163,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def start_server(kind: str, api_url: str, database_url: str, schema: str | None) -> Server:
+async def start_server(
+    kind: str, api_url: str, database_url: str, schema: str | None, root: Path = ROOT
+) -> Server:
+    """Serve `kind` from the source tree at `root` (ab_slack.py passes another checkout)."""
     port = free_port()
     args = [
         sys.executable,
-        __file__,
+        str(root / "tests/perf/bench_slack.py"),
         "--serve",
         kind,
         "--port",
@@ -182,13 +185,13 @@ async def start_server(kind: str, api_url: str, database_url: str, schema: str |
     process = await asyncio.create_subprocess_exec(
         *args,
         stdout=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     assert process.stdout is not None
     line = (await process.stdout.readline()).decode()
     if not line:
-        raise SystemExit(f"the {kind} server did not start")
+        raise SystemExit(f"the {kind} server from {root} did not start")
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     async with aiohttp.ClientSession() as session:
