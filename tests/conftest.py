@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.bootstrap import build_core
 from bot.ports import ChannelRef
@@ -18,6 +17,7 @@ from bot.service.directory import register_team
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes import FakeClock, FakePlatform
+from tests.support.databases import admin_sql
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIPACK = FIXTURES / "minipack"
@@ -51,21 +51,16 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         _skip_or_fail(f"{PG_ENV} is not set")
     assert url is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database(url)
     try:
-        async with admin.write() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await admin_sql(url, f'CREATE SCHEMA "{schema}"')
     except Exception as exc:
-        await admin.dispose()
         _skip_or_fail(f"cannot reach {url}: {exc}")
     db = Database(url, schema=schema)
     try:
         yield db
     finally:
         await db.dispose()
-        async with admin.write() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+        await admin_sql(url, f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture
