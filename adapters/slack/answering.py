@@ -56,7 +56,7 @@ def read_answer_once(request: AsyncBoltRequest) -> str | None:
 
     Other requests pass untouched. The listener then uses the parsed command (ANSWER).
     """
-    if request.body.get("type") != "block_actions" or not is_answer(request.body):
+    if request.body.get("type") != "block_actions" or not _is_answer(request.body):
         return None
     try:
         request.context[ANSWER] = read_answer(request.body, request.context.team_id)
@@ -65,7 +65,7 @@ def read_answer_once(request: AsyncBoltRequest) -> str | None:
     return None
 
 
-def is_answer(body: dict[str, Any]) -> bool:
+def _is_answer(body: dict[str, Any]) -> bool:
     """Whether a signed block_actions body is a click on one of studybot's answer buttons."""
     actions = body.get("actions")
     action = actions[0] if isinstance(actions, list) and actions else None
