@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.answering import register_answering
+from adapters.slack.authorize import StoredInstallationAuthorize, answer_unavailable
 from adapters.slack.background import Background
 from adapters.slack.deps import SlackDeps
 from adapters.slack.home import register_home
@@ -25,6 +26,7 @@ from adapters.slack.installations import (
 from adapters.slack.lifecycle import register_lifecycle
 from adapters.slack.platform import InstalledTokens, SlackPlatform, StaticToken, TokenSource
 from adapters.slack.replies import PrivateReplies
+from adapters.slack.rotation import TokenRefresher
 from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.slash import register_slash_command
 from bot.service.context import Core
@@ -80,6 +82,7 @@ def build_slack_door(
         raise ValueError("the Slack door is off (STUDYBOT_SLACK_MODE=off)")
     installations: EncryptedInstallationStore | None = None
     tokens: TokenSource
+    background = Background()
     kwargs: dict[str, Any] = {
         "name": "studybot",
         "raise_error_for_unhandled_request": False,
@@ -101,9 +104,12 @@ def build_slack_door(
             client_secret=settings.client_secret,
             client=AsyncWebClient(base_url=settings.api_url),
         )
-        tokens = InstalledTokens(installations, rotator)
+        refresher = TokenRefresher(installations, rotator)
+        tokens = InstalledTokens(installations, refresher)
         kwargs["client"] = AsyncWebClient(base_url=settings.api_url)
         kwargs["signing_secret"] = settings.signing_secret
+        # No auth.test per request: the stored installation has all it would say (authorize.py).
+        kwargs["authorize"] = StoredInstallationAuthorize(installations, refresher, background)
         kwargs["user_facing_authorize_error_message"] = NOT_INSTALLED
         kwargs["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.client_id,
@@ -123,7 +129,6 @@ def build_slack_door(
             kwargs["signing_secret"] = settings.signing_secret
     app = AsyncApp(**kwargs)
     platform = SlackPlatform(tokens, settings.api_url)
-    background = Background()
     deps = SlackDeps(
         core=core,
         platform=platform,
@@ -133,6 +138,8 @@ def build_slack_door(
         background=background,
         ack_budget=ack_budget,
     )
+    if settings.mode is SlackMode.OAUTH:
+        app.middleware(answer_unavailable)
     register_answering(app, deps)  # first: bolt tries listeners in order; clicks are the most
     register_lifecycle(app, deps)
     register_slash_command(app, deps)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -20,6 +21,7 @@ from bot.storage.dialect import insert_for
 from bot.storage.slack_tables import slack_installations, slack_oauth_states
 
 log = logging.getLogger("studybot.slack")
+CACHE_SECONDS = 30.0  # a replica reuses a bot it read this long (its own writes clear it)
 
 
 class TokenCipher:
@@ -44,12 +46,17 @@ class TokenCipher:
 
 
 class EncryptedInstallationStore(AsyncInstallationStore):
-    """Bot installations per workspace; the tokens are encrypted before they reach the database."""
+    """Bot installations per workspace; the tokens are encrypted before they reach the database.
+
+    A found bot is kept for CACHE_SECONDS, so a burst of clicks reads and decrypts it once; this
+    replica's saves and deletes drop it at once, another replica's are seen within that time.
+    """
 
     def __init__(self, db: Database, cipher: TokenCipher, clock: Clock) -> None:
         self._db = db
         self._cipher = cipher
         self._clock = clock
+        self._bots: dict[tuple[str | None, str | None, bool], tuple[float, Bot]] = {}
 
     @property
     def logger(self) -> logging.Logger:
@@ -99,6 +106,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
                     set_=updates,
                 )
             )
+        self._bots.clear()
 
     async def async_find_bot(
         self,
@@ -107,10 +115,15 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
+        key = (enterprise_id, team_id, bool(is_enterprise_install))
+        cached = self._bots.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
         row = await self._find(enterprise_id, team_id, is_enterprise_install)
         if row is None:
             return None
-        return Bot(
+        bot = Bot(
             app_id=row.app_id,
             enterprise_id=row.enterprise_id or None,
             enterprise_name=row.enterprise_name,
@@ -129,6 +142,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
             is_enterprise_install=row.is_enterprise_install,
             installed_at=row.installed_at.timestamp(),
         )
+        self._bots[key] = (now + CACHE_SECONDS, bot)
+        return bot
 
     async def async_find_installation(
         self,
@@ -173,6 +188,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
                 .where(slack_installations.c.enterprise_id == (enterprise_id or ""))
                 .where(slack_installations.c.team_id == (team_id or ""))
             )
+        self._bots.clear()
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None

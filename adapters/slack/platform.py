@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery_errors import translate
 from adapters.slack.render_question import METADATA_EVENT, question_message, reveal_message
 from adapters.slack.render_reports import text_message
+from adapters.slack.rotation import TokenRefresher
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.views import QuestionCard, RevealCard
 
 PLATFORM = "slack"
-ROTATE_BEFORE_MINUTES = 120  # as bolt does for incoming requests
 FIND_PAGES = 3  # up to 600 newest messages: a drop being re-posted is at most hours old
 
 
@@ -37,13 +36,13 @@ class StaticToken:
 
 class InstalledTokens:
     """Many workspaces: the token saved when the workspace installed the app, refreshed first
-    when the app uses token rotation and it expires within ROTATE_BEFORE_MINUTES."""
+    when the app uses token rotation and it expires within two hours (as bolt does)."""
 
     def __init__(
-        self, store: AsyncInstallationStore, rotator: AsyncTokenRotator | None = None
+        self, store: AsyncInstallationStore, refresher: TokenRefresher | None = None
     ) -> None:
         self._store = store
-        self._rotator = rotator
+        self._refresher = refresher
 
     async def bot_token(self, team_id: str) -> str:
         bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
@@ -51,16 +50,11 @@ class InstalledTokens:
             raise DeliveryError(
                 f"studybot is not installed in Slack workspace {team_id}", permanent=True
             )
-        if self._rotator is not None and bot.bot_refresh_token:
+        if self._refresher is not None and TokenRefresher.due(bot):
             try:
-                refreshed = await self._rotator.perform_bot_token_rotation(
-                    bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES
-                )
+                bot = await self._refresher.refresh(bot)
             except Exception as exc:
                 raise translate(exc, "refresh the bot token") from exc
-            if refreshed is not None:
-                await self._store.async_save_bot(refreshed)
-                bot = refreshed
         return bot.bot_token
 
 

@@ -18,7 +18,7 @@ from bot.service.context import Core
 from bot.storage.slack_tables import slack_installations
 from tests.adapters.slack.conftest import SIGNING_SECRET, SlackHarness, harness_for
 from tests.adapters.slack.fake_slack import FakeSlack, Workspace
-from tests.adapters.slack.helpers import eventually, study_channel
+from tests.adapters.slack.helpers import eventually, post_drop, stored_answers, study_channel
 
 KEY = Fernet.generate_key().decode()
 
@@ -190,3 +190,123 @@ async def test_a_refused_refresh_is_a_permanent_delivery_error(oauth: SlackHarne
     assert caught.value.permanent is True
     assert "invalid_refresh_token" in str(caught.value)
     assert oauth.fake.of("chat.postMessage") == []
+
+
+async def _answerable(h: SlackHarness) -> str:
+    """An open single-answer drop in T7's C1; the value of its first option's button."""
+    channel = await study_channel(h.core, team_id="T7", channel_id="C1")
+    card = await post_drop(h.core, channel, multiple=False)
+    return f"{card.drop_id}:{card.options[0].id}"
+
+
+async def _save_rotating(h: SlackHarness, token: str, refresh: str, expires_in: int) -> None:
+    """T7 installed with token rotation on: `token` expires `expires_in` seconds from now."""
+    store = h.door.deps.installations
+    assert store is not None
+    h.fake.workspaces[token] = h.workspace
+    h.fake.refresh_tokens[refresh] = h.workspace
+    await store.async_save(
+        Installation(
+            app_id="A1",
+            team_id="T7",
+            team_name="Fabrikam",
+            bot_token=token,
+            bot_id="BT7",
+            bot_user_id="UBT7",
+            bot_refresh_token=refresh,
+            bot_token_expires_at=int(time.time()) + expires_in,
+            user_id="UINSTALLER",
+        )
+    )
+
+
+async def test_an_answer_click_makes_no_web_api_call_before_its_ack(oauth: SlackHarness) -> None:
+    await _install(oauth)
+    value = await _answerable(oauth)
+    before = len(oauth.fake.calls)
+    response = await oauth.click(value, team_id="T7", response="ok")
+    assert response.status_code == 200
+    assert await stored_answers(oauth.core) == 1  # stored by the time the click is acked
+    after = {c.method for c in oauth.fake.calls[before:]}
+    assert after <= {"chat.update"}  # no auth.test; only the answer count, after the ack
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("ok"), what="reply")
+    assert "not installed" not in reply["text"]
+    assert "auth.test" not in [c.method for c in oauth.fake.calls[before:]]
+
+
+async def test_a_rate_limited_slack_does_not_turn_a_click_away(oauth: SlackHarness) -> None:
+    await _install(oauth)
+    value = await _answerable(oauth)
+    for _ in range(3):
+        oauth.fake.fail_next("auth.test", 429, "ratelimited", headers={"Retry-After": "30"})
+    await oauth.click(value, team_id="T7", response="rl")
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("rl"), what="reply")
+    assert "not installed" not in reply["text"]
+    assert await stored_answers(oauth.core) == 1
+
+
+async def test_a_commands_workspace_is_authorized_from_the_store(oauth: SlackHarness) -> None:
+    """Everything auth.test would say is in the stored installation: bot ids and the token."""
+    await _install(oauth)  # bolt's install flow asks auth.test for the bot id once
+    await study_channel(oauth.core, team_id="T7", channel_id="C1")
+    await oauth.command("leaderboard", team_id="T7", response="lb")
+    assert len(oauth.fake.of("auth.test")) == 1
+    store = oauth.door.deps.installations
+    assert store is not None
+    await store.async_delete_bot(enterprise_id=None, team_id="T7")
+    await oauth.command("help", team_id="T7", response="gone")
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("gone"), what="it")
+    assert "studybot is not installed in this workspace" in reply["text"]
+
+
+async def test_slack_failing_while_an_expired_token_is_refreshed_is_a_temporary_failure(
+    oauth: SlackHarness,
+) -> None:
+    await _install(oauth)
+    value = await _answerable(oauth)
+    await _save_rotating(oauth, "xoxb-T7-expired", "xoxe-T7-first", expires_in=-60)
+    oauth.fake.fail_next("oauth.v2.access", 503, "service_unavailable")
+    response = await oauth.click(value, team_id="T7", response="tmp")
+    assert response.status_code == 200
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("tmp"), what="reply")
+    assert "couldn't reach Slack" in reply["text"]
+    assert "try again" in reply["text"]
+    assert "not installed" not in reply["text"]
+    assert await stored_answers(oauth.core) == 0  # and the member was told so
+    await oauth.click(value, team_id="T7", response="again")  # Slack is back
+    await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("again"), what="reply")
+    assert await stored_answers(oauth.core) == 1
+
+
+async def test_a_token_that_expires_mid_day_is_rotated_and_the_day_goes_on(
+    oauth: SlackHarness,
+) -> None:
+    """Morning: a fresh 12-hour token. Afternoon: it is due, so a click is answered at once
+    and the token refreshed after the ack. Evening: the old token has expired at Slack, and
+    posts and clicks use the rotated one."""
+    await _install(oauth)
+    await _save_rotating(oauth, "xoxb-T7-morning", "xoxe-T7-first", expires_in=12 * 3600)
+    value = await _answerable(oauth)
+    assert oauth.fake.of("chat.postMessage")[-1].token == "xoxb-T7-morning"
+    assert oauth.fake.of("oauth.v2.access") == [oauth.fake.of("oauth.v2.access")[0]]  # install
+
+    await _save_rotating(oauth, "xoxb-T7-morning", "xoxe-T7-first", expires_in=90 * 60)
+    await oauth.click(value, team_id="T7", response="noon")
+    await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("noon"), what="reply")
+    assert await stored_answers(oauth.core) == 1
+    await oauth.door.deps.background.settle()
+    refreshes = [c for c in oauth.fake.of("oauth.v2.access") if c.params.get("grant_type")]
+    assert len(refreshes) == 1
+    store = oauth.door.deps.installations
+    assert store is not None
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T7")
+    assert bot is not None
+    assert bot.bot_token.startswith("xoxb-T7-rotated-")
+
+    del oauth.fake.workspaces["xoxb-T7-morning"]  # expired at Slack
+    oauth.fake.add_user("UADMIN", admin=True)
+    await oauth.command("drop", user="UADMIN", team_id="T7", response="eve")
+    reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("eve"), what="it")
+    assert "is posted" in reply["text"], reply
+    assert oauth.fake.of("chat.postMessage")[-1].token == bot.bot_token
+    assert len(oauth.fake.of("auth.test")) == 1  # the install's
