@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -85,7 +87,9 @@ def build_slack_door(
     background = Background()
     kwargs: dict[str, Any] = {
         "name": "studybot",
-        "raise_error_for_unhandled_request": False,
+        # Unhandled requests reach on_error, which answers them quietly (bolt would log a
+        # multi-line suggestion for each).
+        "raise_error_for_unhandled_request": True,
         # Listeners ack themselves as soon as what matters is stored and hand the rest to
         # deps.background, so bolt returns the ack at once instead of polling for it.
         "process_before_response": True,
@@ -146,8 +150,24 @@ def build_slack_door(
     register_home(app, deps)
 
     @app.error
-    async def on_error(error: Exception) -> None:
+    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("Slack request not handled by studybot, answered 200: %s", _kind(body))
+            return BoltResponse(status=200, body="")
         log.error("Slack request failed: %s: %s", type(error).__name__, error)
+        return None
 
     core.platforms[platform.platform] = platform
     return SlackDoor(settings, app, deps)
+
+
+def _kind(body: object) -> str:
+    """What kind of request it was, for the log: its type and, for events, the event's type."""
+    if not isinstance(body, dict):
+        return "unknown"
+    if "command" in body:
+        return f"command {str(body['command'])[:40]}"
+    event = body.get("event")
+    sub = event.get("type") if isinstance(event, dict) else None
+    kind = str(body.get("type"))[:40]
+    return f"{kind} {str(sub)[:40]}" if sub else kind

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Mapping
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -16,11 +18,13 @@ from adapters.slack.answering import read_answer_once
 from adapters.slack.app import SlackDoor, build_slack_door
 from adapters.slack.request_body import bolt_request
 from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.shapes import malformed
 from bot.service.context import Core
 
 log = logging.getLogger("studybot.slack")
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1 << 20  # Slack's payloads are far smaller; anything bigger is not from Slack
+MAX_AGE_SECONDS = 5 * 60  # Slack's advice: refuse requests signed longer ago (replays)
 
 
 def mount_slack(app: FastAPI, core: Core, settings: SlackSettings) -> SlackDoor:
@@ -45,10 +49,13 @@ def slack_router(door: SlackDoor) -> APIRouter:
 
     @router.post(EVENTS_PATH)
     async def events(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await read_limited(request, MAX_BODY)
+        if body is None:
+            log.info("Slack request refused: body larger than %d bytes", MAX_BODY)
             return PlainTextResponse("request too large", status_code=413)
-        if not verifier.is_valid_request(body, dict(request.headers)):
+        unsigned = signature_problem(verifier, body, request.headers)
+        if unsigned:
+            log.info("unsigned Slack request refused: %s", unsigned)
             return PlainTextResponse("invalid or missing Slack signature", status_code=401)
         try:
             parsed = bolt_request(request, body)  # parses the body once
@@ -78,20 +85,44 @@ def slack_router(door: SlackDoor) -> APIRouter:
     return router
 
 
-def malformed(body: object) -> str | None:
-    """Why a signed, parsed body is not a Slack request we can read (None when it is)."""
-    if not isinstance(body, dict) or not body:
-        return "neither an event, an interaction nor a command"
-    if "ssl_check" in body:
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed `limit` bytes: a larger
+    Content-Length is refused unread, and a chunked body is read no further than the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
-    if "command" in body:
-        missing = [k for k in ("team_id", "channel_id", "user_id") if not body.get(k)]
-        return f"slash command without {', '.join(missing)}" if missing else None
-    kind = body.get("type")
-    if not isinstance(kind, str):
-        return "payload has no type"
-    if kind == "event_callback" and not isinstance(body.get("event"), dict):
-        return "event_callback without an event"
-    if kind == "block_actions" and not isinstance(body.get("actions"), list):
-        return "block_actions without actions"
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def signature_problem(
+    verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]
+) -> str | None:
+    """Why the request is not signed by Slack with our secret (None when it is).
+
+    slack_sdk's check raises on a timestamp that is not an integer, on a non-UTF-8 body and on a
+    non-ASCII signature; each of those is simply an unsigned request here.
+    """
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if timestamp is None or signature is None:
+        return "no signature headers"
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        return "the timestamp is not a whole number of seconds"
+    if not signature.isascii():
+        return "the signature is not ASCII"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
+        return "the timestamp is more than five minutes away"
+    if not verifier.is_valid(text, timestamp, signature):
+        return "the signature does not match"
     return None
