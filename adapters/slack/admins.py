@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery_errors import error_code
@@ -21,6 +24,7 @@ REFUSAL = (
     "Only workspace admins and owners, and the study admins they name for this channel, "
     "can do that. Nothing was changed."
 )
+FACTS_SECONDS = 10 * 60.0  # how long what users.info said about a person is trusted
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,29 @@ class SlackUser:
     workspace_admin: bool
 
 
-async def look_up(client: AsyncWebClient, user_id: str) -> SlackUser:
-    """The person's name, time zone and whether Slack says they administer the workspace."""
+class IdentityUnavailable(Exception):
+    """Slack could not say who a person is (rate limited, down, or an error): try again."""
+
+    def __init__(self, reason: str, who: str = "you are") -> None:
+        super().__init__(
+            f"Slack couldn't confirm who {who} just now ({reason}), so nothing was changed. "
+            "Please try again in a minute."
+        )
+
+
+async def look_up(client: AsyncWebClient, user_id: str, who: str = "you are") -> SlackUser:
+    """The person's name, time zone and whether Slack says they administer the workspace.
+
+    IdentityUnavailable when users.info fails: a failure never makes an admin a non-admin.
+    """
     try:
         response = await client.users_info(user=user_id)
     except SlackApiError as exc:
         log.warning("users.info failed for a user: %s", error_code(exc))
-        return SlackUser(user_id, user_id, None, False)
+        raise IdentityUnavailable(error_code(exc), who) from None
+    except (TimeoutError, SlackClientError, aiohttp.ClientError, OSError) as exc:
+        log.warning("users.info could not be reached: %s", type(exc).__name__)
+        raise IdentityUnavailable("Slack did not answer", who) from None
     user: dict[str, Any] = response.get("user") or {}
     profile: dict[str, Any] = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
@@ -49,6 +69,39 @@ async def look_up(client: AsyncWebClient, user_id: str) -> SlackUser:
             user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
         ),
     )
+
+
+class PeopleFacts:
+    """What users.info last said about a person in a workspace, for FACTS_SECONDS.
+
+    The schedule modal's submission must be acknowledged within 3 s; the /studybot command that
+    opened the modal looked the person up already, so the submission reads that instead.
+    """
+
+    def __init__(
+        self, lifetime: float = FACTS_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._lifetime = lifetime
+        self._clock = clock
+        self._facts: dict[tuple[str, str], tuple[float, SlackUser]] = {}
+
+    def get(self, team_id: str, user_id: str) -> SlackUser | None:
+        found = self._facts.get((team_id, user_id))
+        if found is None or found[0] <= self._clock():
+            return None
+        return found[1]
+
+    def put(self, team_id: str, user: SlackUser) -> None:
+        now = self._clock()
+        if len(self._facts) > 10_000:  # drop what has expired before growing further
+            self._facts = {k: v for k, v in self._facts.items() if v[0] > now}
+        self._facts[(team_id, user.id)] = (now + self._lifetime, user)
+
+    async def look_up(self, client: AsyncWebClient, team_id: str, user_id: str) -> SlackUser:
+        """users.info, remembered (IdentityUnavailable when it fails)."""
+        user = await look_up(client, user_id)
+        self.put(team_id, user)
+        return user
 
 
 async def may_administer(core: Core, user: SlackUser, channel: ChannelRef) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
+from adapters.slack.admins import PeopleFacts
 from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.background import Background
 from adapters.slack.platform import SlackPlatform
@@ -22,3 +23,4 @@ class SlackDeps:
     replies: PrivateReplies
     background: Background
     ack_budget: float = 2.0  # seconds an answer may take before the click is acknowledged anyway
+    people: PeopleFacts = field(default_factory=PeopleFacts)  # what users.info said, for a while

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -9,7 +11,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.admins import REFUSAL, SlackUser, look_up, may_administer
+from adapters.slack.admins import (
+    REFUSAL,
+    IdentityUnavailable,
+    SlackUser,
+    look_up,
+    may_administer,
+)
 from adapters.slack.delivery_errors import error_code
 from adapters.slack.deps import SlackDeps
 from adapters.slack.render_question import error_message
@@ -36,6 +44,7 @@ from adapters.slack.translate import (
     channel_ref,
     slash_command,
 )
+from bot.domain.schedule import parse_schedule
 from bot.errors import FieldErrors, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import delivery
@@ -102,7 +111,28 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
         except ValueError:
             await ack(response_action="errors", errors={"days": "This form has expired."})
             return
-        user = await look_up(client, str(body.get("user", {}).get("id", "")))
+        try:  # the fields first: their errors are shown whoever sent them
+            parse_schedule(submitted_values(view), [d.id for d in core.pack.domains])
+        except FieldErrors as exc:
+            await ack(response_action="errors", errors=field_errors(exc.errors))
+            return
+        user_id = str(body.get("user", {}).get("id", ""))
+        user = deps.people.get(channel.org_external_id, user_id)
+        if user is not None:  # looked up when the modal was opened: refresh after the ack
+            deps.background.spawn(
+                _refresh(deps, client, channel.org_external_id, user_id), "admin facts"
+            )
+        else:
+            try:
+                async with asyncio.timeout(deps.ack_budget):
+                    user = await deps.people.look_up(client, channel.org_external_id, user_id)
+            except IdentityUnavailable as exc:
+                await ack(response_action="errors", errors={"days": str(exc)})
+                return
+            except TimeoutError:
+                unavailable = IdentityUnavailable("Slack is slow to answer")
+                await ack(response_action="errors", errors={"days": str(unavailable)})
+                return
         if not context.team_id or not await may_administer(core, user, channel):
             await ack(response_action="errors", errors={"days": REFUSAL})
             return
@@ -138,7 +168,7 @@ async def _privileged(
     client: AsyncWebClient,
 ) -> dict[str, Any] | None:
     core = deps.core
-    user = await look_up(client, user_id)
+    user = await deps.people.look_up(client, channel.org_external_id, user_id)
     if isinstance(parsed, ShowOrgReport):
         if not await may_administer(core, user, channel):
             return error_message("The report is for workspace admins and study admins.")
@@ -146,7 +176,7 @@ async def _privileged(
     if isinstance(parsed, ChangeStudyAdmin):
         if not user.workspace_admin:
             return error_message("Only workspace admins and owners can name study admins.")
-        target = await look_up(client, parsed.user_id)
+        target = await look_up(client, parsed.user_id, who="that person is")
         await set_study_admin(core, channel, target.id, target.name, parsed.admin)
         verb = "is now a study admin" if parsed.admin else "is no longer a study admin"
         return text_message(f"{target.name} {verb} of this channel.")
@@ -194,6 +224,11 @@ async def _dashboard(deps: SlackDeps, user: SlackUser, channel: ChannelRef) -> d
     )
 
 
+async def _refresh(deps: SlackDeps, client: AsyncWebClient, team_id: str, user_id: str) -> None:
+    with contextlib.suppress(IdentityUnavailable):  # logged; the facts expire on their own
+        await deps.people.look_up(client, team_id, user_id)
+
+
 async def _quick_reply(
     deps: SlackDeps, parsed: ShowLeaderboard | ShowProgress | Help
 ) -> dict[str, Any]:
@@ -209,7 +244,7 @@ async def _quick_reply(
 
 def _failure(exc: Exception) -> dict[str, Any]:
     """What the person is told when a command failed; nothing was changed."""
-    if isinstance(exc, StudybotError):
+    if isinstance(exc, StudybotError | IdentityUnavailable):
         return error_message(str(exc))
     if isinstance(exc, DeliveryError):
         return error_message(f"{exc} Try again in a minute.")

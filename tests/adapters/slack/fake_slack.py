@@ -56,7 +56,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # response_url posts
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    failures: dict[str, list[Failure | None]] = field(default_factory=dict)  # None: answer as usual
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
     refresh_tokens: dict[str, Workspace] = field(default_factory=dict)  # token rotation
     app_tokens: set[str] = field(default_factory=set)  # Socket Mode (xapp-…)
@@ -101,6 +101,10 @@ class FakeSlack:
         """Make the next call of `method` fail with this status and error body."""
         payload: dict[str, Any] | str = body if body is not None else {"ok": False, "error": error}
         self.failures.setdefault(method, []).append(Failure(status, payload, headers or {}))
+
+    def pass_next(self, method: str) -> None:
+        """Answer the next call of `method` as usual (to fail the one after it)."""
+        self.failures.setdefault(method, []).append(None)
 
     @property
     def base_url(self) -> str:
@@ -182,8 +186,8 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
         self.calls.append(Call(method, params, token))
         queued = self.failures.get(method)
-        if queued:
-            failure = queued.pop(0)
+        failure = queued.pop(0) if queued else None
+        if failure is not None:
             if isinstance(failure.body, str):
                 return web.Response(
                     status=failure.status, text=failure.body, headers=failure.headers
