@@ -14,6 +14,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import log_redaction
 from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.answering import register_answering
 from adapters.slack.authorize import StoredInstallationAuthorize, answer_unavailable
@@ -82,6 +83,15 @@ def build_slack_door(
     """The door for settings.mode; also registers its ChatPlatform as core.platforms['slack']."""
     if not settings.enabled:
         raise ValueError("the Slack door is off (STUDYBOT_SLACK_MODE=off)")
+    log_redaction.install(
+        (
+            settings.signing_secret,
+            settings.bot_token,
+            settings.app_token,
+            settings.client_secret,
+            *settings.token_keys,
+        )
+    )
     installations: EncryptedInstallationStore | None = None
     tokens: TokenSource
     background = Background()

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackDoor, build_slack_door
@@ -21,6 +22,7 @@ from bot.service.context import Core
 from tests.adapters.slack.fake_slack import FakeSlack, Workspace
 
 SIGNING_SECRET = "test-signing-secret"
+OAUTH_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture(autouse=True)
@@ -213,3 +215,22 @@ def single_workspace(fake: FakeSlack, ws: Workspace) -> SlackSettings:
             "STUDYBOT_SLACK_API_URL": fake.api_url,
         }
     )
+
+
+@pytest.fixture
+async def oauth(core: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackHarness]:
+    """Distributed mode: nothing installed yet; h.workspace (T7) is the one to install."""
+    settings = SlackSettings.from_env(
+        {
+            "STUDYBOT_SLACK_MODE": "oauth",
+            "STUDYBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "STUDYBOT_SLACK_CLIENT_ID": fake_slack.client_id,
+            "STUDYBOT_SLACK_CLIENT_SECRET": fake_slack.client_secret,
+            "STUDYBOT_SLACK_TOKEN_KEY": OAUTH_KEY,
+            "STUDYBOT_SLACK_API_URL": fake_slack.api_url,
+        }
+    )
+    ws = Workspace("T7", "Fabrikam", "xoxb-T7-secret-token", "UBT7", "BT7")
+    async for harness in harness_for(core, fake_slack, settings, ws):
+        harness.http.base_url = "https://studybot.test"  # the state cookie is Secure
+        yield harness

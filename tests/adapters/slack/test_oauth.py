@@ -4,44 +4,22 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select
 
-from adapters.slack.settings import SlackSettings
 from adapters.slack.translate import channel_ref
 from bot.ports import DeliveryError
-from bot.service.context import Core
 from bot.storage.slack_tables import slack_installations
-from tests.adapters.slack.conftest import SIGNING_SECRET, SlackHarness, harness_for
-from tests.adapters.slack.fake_slack import FakeSlack, Workspace
+from tests.adapters.slack.conftest import OAUTH_KEY as KEY
+from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.helpers import eventually, post_drop, stored_answers, study_channel
 
-KEY = Fernet.generate_key().decode()
 
-
-@pytest.fixture
-async def oauth(core: Core, fake_slack: FakeSlack) -> AsyncIterator[SlackHarness]:
-    settings = SlackSettings.from_env(
-        {
-            "STUDYBOT_SLACK_MODE": "oauth",
-            "STUDYBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "STUDYBOT_SLACK_CLIENT_ID": fake_slack.client_id,
-            "STUDYBOT_SLACK_CLIENT_SECRET": fake_slack.client_secret,
-            "STUDYBOT_SLACK_TOKEN_KEY": KEY,
-            "STUDYBOT_SLACK_API_URL": fake_slack.api_url,
-        }
-    )
-    ws = Workspace("T7", "Fabrikam", "xoxb-T7-secret-token", "UBT7", "BT7")
-    async for harness in harness_for(core, fake_slack, settings, ws):
-        harness.http.base_url = "https://studybot.test"  # the state cookie is Secure
-        yield harness
-
-
-async def _install(h: SlackHarness, code: str = "code-1") -> str:
+async def install(h: SlackHarness, code: str = "code-1") -> str:
+    """Run the OAuth install of h.workspace through /slack/install; returns the state used."""
     page = await h.http.get("/slack/install")
     assert page.status_code == 200
     match = re.search(r"state=([A-Za-z0-9_\-]+)", page.text)
@@ -54,7 +32,7 @@ async def _install(h: SlackHarness, code: str = "code-1") -> str:
 
 
 async def test_install_stores_the_bot_token_encrypted(oauth: SlackHarness) -> None:
-    await _install(oauth)
+    await install(oauth)
     assert oauth.fake.of("oauth.v2.access")
     async with oauth.core.db.read() as conn:
         row = (await conn.execute(select(slack_installations))).one()
@@ -65,7 +43,7 @@ async def test_install_stores_the_bot_token_encrypted(oauth: SlackHarness) -> No
 
 
 async def test_an_oauth_state_works_once(oauth: SlackHarness) -> None:
-    state = await _install(oauth)
+    state = await install(oauth)
     oauth.fake.oauth_codes["code-2"] = oauth.workspace
     again = await oauth.http.get(f"/slack/oauth_redirect?code=code-2&state={state}")
     assert again.status_code == 400
@@ -73,7 +51,7 @@ async def test_an_oauth_state_works_once(oauth: SlackHarness) -> None:
 
 
 async def test_requests_use_the_installed_workspaces_token(oauth: SlackHarness) -> None:
-    await _install(oauth)
+    await install(oauth)
     await study_channel(oauth.core, team_id="T7", channel_id="C1")
     oauth.fake.add_user("UADMIN", admin=True)
     await oauth.command("drop", user="UADMIN", team_id="T7", response="d")
@@ -91,7 +69,7 @@ async def test_a_workspace_that_never_installed_is_turned_away(oauth: SlackHarne
 
 
 async def test_uninstall_deletes_the_tokens(oauth: SlackHarness) -> None:
-    await _install(oauth)
+    await install(oauth)
     channel = await study_channel(oauth.core, team_id="T7", channel_id="C1")
     await oauth.event({"type": "app_uninstalled", "event_ts": "1.0"}, "EvU7", team_id="T7")
 
@@ -221,7 +199,7 @@ async def _save_rotating(h: SlackHarness, token: str, refresh: str, expires_in: 
 
 
 async def test_an_answer_click_makes_no_web_api_call_before_its_ack(oauth: SlackHarness) -> None:
-    await _install(oauth)
+    await install(oauth)
     value = await _answerable(oauth)
     before = len(oauth.fake.calls)
     response = await oauth.click(value, team_id="T7", response="ok")
@@ -235,7 +213,7 @@ async def test_an_answer_click_makes_no_web_api_call_before_its_ack(oauth: Slack
 
 
 async def test_a_rate_limited_slack_does_not_turn_a_click_away(oauth: SlackHarness) -> None:
-    await _install(oauth)
+    await install(oauth)
     value = await _answerable(oauth)
     for _ in range(3):
         oauth.fake.fail_next("auth.test", 429, "ratelimited", headers={"Retry-After": "30"})
@@ -247,7 +225,7 @@ async def test_a_rate_limited_slack_does_not_turn_a_click_away(oauth: SlackHarne
 
 async def test_a_commands_workspace_is_authorized_from_the_store(oauth: SlackHarness) -> None:
     """Everything auth.test would say is in the stored installation: bot ids and the token."""
-    await _install(oauth)  # bolt's install flow asks auth.test for the bot id once
+    await install(oauth)  # bolt's install flow asks auth.test for the bot id once
     await study_channel(oauth.core, team_id="T7", channel_id="C1")
     await oauth.command("leaderboard", team_id="T7", response="lb")
     assert len(oauth.fake.of("auth.test")) == 1
@@ -262,7 +240,7 @@ async def test_a_commands_workspace_is_authorized_from_the_store(oauth: SlackHar
 async def test_slack_failing_while_an_expired_token_is_refreshed_is_a_temporary_failure(
     oauth: SlackHarness,
 ) -> None:
-    await _install(oauth)
+    await install(oauth)
     value = await _answerable(oauth)
     await _save_rotating(oauth, "xoxb-T7-expired", "xoxe-T7-first", expires_in=-60)
     oauth.fake.fail_next("oauth.v2.access", 503, "service_unavailable")
@@ -284,7 +262,7 @@ async def test_a_token_that_expires_mid_day_is_rotated_and_the_day_goes_on(
     """Morning: a fresh 12-hour token. Afternoon: it is due, so a click is answered at once
     and the token refreshed after the ack. Evening: the old token has expired at Slack, and
     posts and clicks use the rotated one."""
-    await _install(oauth)
+    await install(oauth)
     await _save_rotating(oauth, "xoxb-T7-morning", "xoxe-T7-first", expires_in=12 * 3600)
     value = await _answerable(oauth)
     assert oauth.fake.of("chat.postMessage")[-1].token == "xoxb-T7-morning"
