@@ -4,6 +4,8 @@ Each answer click is followed by one private reply, so this POST is on the hot p
 client (aiohttp) spent about 0.27 ms of CPU per post here; this one writes the request itself,
 lets httptools (C) parse the response and reuses connections per host, for about 0.08 ms
 (docs/slack.md). It does only what response_urls need: POST, JSON, http and https, no redirects.
+A response is framed by Content-Length, by chunks, or by the server closing the connection. A
+POST is never sent twice: a connection that fails after the request was written is a HookError.
 """
 
 from __future__ import annotations
@@ -42,11 +44,12 @@ class _Connection(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.idle_since = time.monotonic()
-        self.reused = False
         self._parser = httptools.HttpResponseParser(self)
         self._waiter: asyncio.Future[tuple[int, bytes]] | None = None
         self._body = bytearray()
         self._keep_alive = True
+        self._framed = False  # the response says where its body ends (length or chunks)
+        self._headers_done = False
         self.open = False
 
     # asyncio.Protocol
@@ -61,12 +64,24 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
+        if exc is None and self._headers_done and not self._framed:
+            self._keep_alive = False
+            self.on_message_complete()  # a body without length or chunks ends with the connection
+            return
         self._fail(HookError(f"connection closed before the response ({exc or 'by the server'})"))
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
-        if name.lower() == b"connection" and value.strip().lower() == b"close":
+        name = name.lower()
+        if name == b"connection" and value.strip().lower() == b"close":
             self._keep_alive = False
+        elif name in (b"content-length", b"transfer-encoding"):
+            self._framed = True
+
+    def on_headers_complete(self) -> None:
+        self._headers_done = True
+        if self._parser.get_status_code() in (204, 304) or self._parser.get_status_code() < 200:
+            self._framed = True  # no body at all
 
     def on_body(self, body: bytes) -> None:
         if len(self._body) < MAX_BODY:
@@ -82,6 +97,7 @@ class _Connection(asyncio.Protocol):
         assert self.transport is not None
         self._body.clear()
         self._keep_alive = True
+        self._framed = self._headers_done = False
         self._waiter = asyncio.get_running_loop().create_future()
         self.transport.write(request)
         return self._waiter
@@ -134,14 +150,10 @@ class HookClient:
             slots = self._slots[target] = asyncio.Semaphore(self._per_host)
         try:
             async with asyncio.timeout(self._timeout), slots:
+                # Never sent again: once written, a POST may have been acted on even when no
+                # response came back, and a reply posted twice shows twice.
                 connection = await self._connection(target)
-                try:
-                    return await self._exchange(connection, target, request)
-                except HookError:
-                    if not connection.reused:
-                        raise
-                # A kept-alive connection the server had already dropped: try once afresh.
-                return await self._exchange(await self._open(target), target, request)
+                return await self._exchange(connection, target, request)
         except TimeoutError:
             raise HookError(f"no response within {self._timeout:g} s") from None
         except OSError as exc:
@@ -162,7 +174,7 @@ class HookClient:
             connection.close()
             raise
         if connection.reusable:
-            connection.idle_since, connection.reused = time.monotonic(), True
+            connection.idle_since = time.monotonic()
             self._idle[target].append(connection)
         else:
             connection.close()
@@ -173,7 +185,8 @@ class HookClient:
         now = time.monotonic()
         while idle:
             connection = idle.pop()
-            if connection.reusable and now - connection.idle_since < IDLE_SECONDS:
+            closing = connection.transport is None or connection.transport.is_closing()
+            if connection.reusable and not closing and now - connection.idle_since < IDLE_SECONDS:
                 return connection
             connection.close()
         return await self._open(target)

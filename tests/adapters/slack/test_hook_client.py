@@ -8,7 +8,7 @@ import ipaddress
 import logging
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,3 +267,82 @@ async def test_replies_go_through_the_outbound_proxy_the_environment_names(
         await runner.cleanup()
     assert seen == [f"{hooks.url}/ok", f"{hooks.url}/expired"]
     assert b'"text": "recorded"' in hooks.bodies[0]
+
+
+@dataclass
+class RawServer:
+    """A loopback HTTP server written by hand, to send what aiohttp's server never would."""
+
+    url: str = ""
+    requests: list[bytes] = field(default_factory=list)
+    connections: int = 0
+
+
+async def _raw_server(
+    server: RawServer, answer: Callable[[int, int], bytes | None]
+) -> asyncio.Server:
+    """`answer(connection number, request number on it)` is written back raw, then the
+    connection is closed if the answer has no Content-Length; None closes without answering."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server.connections += 1
+        number, on_this = server.connections, 0
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                server.requests.append(head + await reader.readexactly(length))
+                on_this += 1
+                reply = answer(number, on_this)
+                if reply is None:
+                    break
+                writer.write(reply)
+                await writer.drain()
+                if b"content-length" not in reply.lower():
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+
+    listening = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
+    server.url = f"http://127.0.0.1:{port}/hook"
+    return listening
+
+
+async def test_a_response_that_ends_by_closing_the_connection_is_a_response() -> None:
+    raw = RawServer()
+    listening = await _raw_server(
+        raw, lambda c, n: b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nok"
+    )
+    client = HookClient(timeout=5)
+    try:
+        assert await client.post_json(raw.url, b"{}") == (200, b"ok")
+        assert await client.post_json(raw.url, b"{}") == (200, b"ok")  # on a new connection
+    finally:
+        await client.aclose()
+        listening.close()
+    assert raw.connections == 2
+
+
+async def test_a_post_on_a_reused_connection_that_gets_no_response_is_not_sent_again() -> None:
+    """The server takes the second POST and drops the connection without answering: it may
+    have acted on it, so the client reports a failure instead of posting the reply twice."""
+    raw = RawServer()
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    listening = await _raw_server(raw, lambda c, n: ok if (c, n) != (1, 2) else None)
+    client = HookClient(timeout=5)
+    try:
+        assert await client.post_json(raw.url, b'{"n": 1}') == (200, b"ok")
+        with pytest.raises(HookError):
+            await client.post_json(raw.url, b'{"n": 2}')
+        assert await client.post_json(raw.url, b'{"n": 3}') == (200, b"ok")
+    finally:
+        await client.aclose()
+        listening.close()
+    bodies = [r.rsplit(b"\r\n\r\n", 1)[1] for r in raw.requests]
+    assert bodies == [b'{"n": 1}', b'{"n": 2}', b'{"n": 3}']  # the second was sent once
