@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request
 from starlette.requests import Request
 
@@ -67,3 +69,76 @@ def test_the_bolt_request_matches_the_adapter_s() -> None:
     assert ours.context.channel_id == "C1"
     assert ours.headers == theirs.headers
     assert ours.mode == theirs.mode == "http"
+
+
+# Property tests: payload_of rests on codecs.escape_decode, which CPython does not document;
+# these pin that it agrees with urllib's parse_qsl (what bolt uses) wherever it answers at all.
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+FRAGMENTS = st.lists(
+    st.sampled_from(
+        [
+            b"%",
+            b"%2",
+            b"%7B",
+            b"%7D",
+            b"%22",
+            b"%5C",
+            b"%3A",
+            b"%C3",
+            b"%A9",
+            b"%FF",
+            b"%e2",
+            b"%zz",
+            b"+",
+            b"&",
+            b"=",
+            b"\\",
+            b"\\x41",
+            b"a",
+            b"1",
+            b"{",
+            b"}",
+            b'"',
+            b":",
+            b" ",
+            "é".encode(),
+            b"\xff",
+            b"payload=",
+        ]
+    ),
+    min_size=1,
+    max_size=3,
+).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(payload=st.dictionaries(TEXT, JSON_VALUES, max_size=6), ascii_only=st.booleans())
+def test_any_form_encoded_json_object_decodes_as_parse_qsl_decodes_it(
+    payload: dict[str, Any], ascii_only: bool
+) -> None:
+    body = urlencode({"payload": json.dumps(payload, ensure_ascii=ascii_only)}).encode()
+    assert payload_of(body) == bolt_parse(body)
+    assert payload_of(body) is not None  # the fast path takes every body Slack sends
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    payload=st.dictionaries(TEXT, JSON_VALUES, min_size=1, max_size=4),
+    fragment=FRAGMENTS,
+    where=st.floats(0, 1),
+)
+def test_any_other_body_is_decoded_as_parse_qsl_decodes_it_or_left_to_bolt(
+    payload: dict[str, Any], fragment: bytes, where: float
+) -> None:
+    """A Slack body with anything spliced in: the decoder agrees with parse_qsl or declines."""
+    encoded = urlencode({"payload": json.dumps(payload, ensure_ascii=False)}).encode()
+    cut = len(b"payload=") + int(where * (len(encoded) - len(b"payload=")))
+    body = encoded[:cut] + fragment + encoded[cut:]
+    ours = payload_of(body)
+    if ours is not None:
+        assert ours == bolt_parse(body)
