@@ -6,10 +6,13 @@ p50/p95/p99 acknowledgement latency (from each request's scheduled send time, so
 and the throughput, and checks that exactly 5,000 answers are stored and every click got its
 private reply. Then it saturates both servers closed-loop (64 requests in flight) to compare
 throughput: ours against a bare bolt AsyncApp whose handler only acknowledges, round by round.
-Both servers start as `studybot serve` does (bot.runtime.settle_heap). Usage:
+Both servers start as `studybot serve` does (bot.runtime.settle_heap). With `--modes oauth` (or
+`single,oauth`, the default) the same burst then goes to the door in OAuth mode with two
+installed workspaces, half the members in each, and the run counts the auth.test calls Slack
+received during it (the target: none). Usage:
 
     .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500]
-        [--database-url postgresql://postgres@127.0.0.1:5432/test]
+        [--modes single,oauth] [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -48,15 +51,20 @@ SECRET = "bench-signing-secret"
 OPEN_LOOP_CONNECTIONS = 256
 TEAM = "TBENCH"
 CHANNEL = "CBENCH"
+OAUTH_TEAMS = ("TOAUTH1", "TOAUTH2")  # the OAuth-mode server's two installed workspaces
 
 
 # ---------------------------------------------------------------- the two servers (subprocesses)
 
 
-async def serve_studybot(port: int, api_url: str, database_url: str, schema: str | None) -> None:
+async def serve_studybot(
+    port: int, api_url: str, database_url: str, schema: str | None, oauth: bool = False
+) -> None:
     from datetime import timedelta
 
     import uvicorn
+    from cryptography.fernet import Fernet
+    from slack_sdk.oauth.installation_store.models.installation import Installation
 
     from adapters.slack.http import mount_slack
     from adapters.slack.settings import SlackSettings
@@ -74,25 +82,44 @@ async def serve_studybot(port: int, api_url: str, database_url: str, schema: str
         settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
         core = await build_core(settings, database=db)
         app = create_web_app(core, playground=False)
-        door = mount_slack(
-            app,
-            core,
-            SlackSettings.from_env(
-                {
-                    "STUDYBOT_SLACK_MODE": "single",
-                    "STUDYBOT_SLACK_SIGNING_SECRET": SECRET,
-                    "STUDYBOT_SLACK_BOT_TOKEN": f"xoxb-{TEAM}-token",
-                    "STUDYBOT_SLACK_API_URL": api_url,
-                }
-            ),
-        )
-        channel = channel_ref(TEAM, CHANNEL)
-        await register_team(core, RegisterTeam(channel, "Bench org", "bench"))
-        drops: list[dict[str, object]] = []
-        while len(drops) < 2:  # one for the open-loop burst, one for the saturation run
-            card = await start_drop(core, StartDrop(channel, window=timedelta(days=1)))
-            if not card.multiple:  # one click answers it
-                drops.append({"drop_id": card.drop_id, "options": [o.id for o in card.options]})
+        env = {
+            "STUDYBOT_SLACK_MODE": "single",
+            "STUDYBOT_SLACK_SIGNING_SECRET": SECRET,
+            "STUDYBOT_SLACK_BOT_TOKEN": f"xoxb-{TEAM}-token",
+            "STUDYBOT_SLACK_API_URL": api_url,
+        }
+        if oauth:
+            env |= {
+                "STUDYBOT_SLACK_MODE": "oauth",
+                "STUDYBOT_SLACK_CLIENT_ID": "111.222",
+                "STUDYBOT_SLACK_CLIENT_SECRET": "client-secret",
+                "STUDYBOT_SLACK_TOKEN_KEY": Fernet.generate_key().decode(),
+            }
+        door = mount_slack(app, core, SlackSettings.from_env(env))
+        teams = OAUTH_TEAMS if oauth else (TEAM,)
+        drops: list[dict[str, object]] = []  # per workspace: the burst's, the saturation run's
+        for team in teams:
+            if door.deps.installations is not None:  # installed as the OAuth flow saves it
+                await door.deps.installations.async_save(
+                    Installation(
+                        app_id="A1",
+                        team_id=team,
+                        team_name=f"Bench {team}",
+                        bot_token=f"xoxb-{team}-token",
+                        bot_id=f"B{team}",
+                        bot_user_id=f"UB{team}",
+                        user_id="UINSTALLER",
+                    )
+                )
+            channel = channel_ref(team, CHANNEL)
+            await register_team(core, RegisterTeam(channel, f"Bench org {team}", f"bench-{team}"))
+            mine: list[dict[str, object]] = []
+            while len(mine) < 2:
+                card = await start_drop(core, StartDrop(channel, window=timedelta(days=1)))
+                if not card.multiple:  # one click answers it
+                    options = [o.id for o in card.options]
+                    mine.append({"drop_id": card.drop_id, "options": options, "team": team})
+            drops += mine
         print(json.dumps({"drops": drops}), flush=True)
         await _serve(uvicorn, app, port)
         await door.aclose()
@@ -215,6 +242,7 @@ def signed_clicks(
     rng = random.Random(seed)
     drop_id = drop["drop_id"] if drop else 1
     options = drop["options"] if drop else ["a", "b", "c", "d"]
+    team = drop.get("team", TEAM) if drop else TEAM
     users = [f"U{tag}{i:05d}" for i in range(members)]
     clicks = users + rng.sample(users, int(members * repeats))
     rng.shuffle(clicks)
@@ -229,7 +257,7 @@ def signed_clicks(
             "value": f"{drop_id}:{option}",
             "action_ts": "1.2",
         }
-        payload = block_actions(TEAM, CHANNEL, user, action, fake.response_url(f"{tag}{n}"))
+        payload = block_actions(team, CHANNEL, user, action, fake.response_url(f"{tag}{n}"))
         body = urlencode({"payload": json.dumps(payload)})
         ts = str(int(time.time()))
         signature = verifier.generate_signature(timestamp=ts, body=body)
@@ -319,7 +347,9 @@ async def stored(db: Database, drop_id: int) -> int:
     return int(count or 0)
 
 
-async def wait_replies(fake: FakeSlack, tag: str, expected: int, within: float = 60) -> int:
+async def wait_replies(
+    fake: FakeSlack, tag: str | tuple[str, ...], expected: int, within: float = 60
+) -> int:
     deadline = time.monotonic() + within
     while True:
         got = sum(1 for name, _ in fake.responses if name.startswith(tag))
@@ -351,95 +381,178 @@ async def measured(server: Server, run: Any, settle: Any = None) -> Result:
 
 
 async def run(args: argparse.Namespace) -> None:
+    modes = {m.strip() for m in args.modes.split(",")}
     fake = FakeSlack(validate=False)
     fake.add_workspace(TEAM, "Bench")
+    for team in OAUTH_TEAMS:
+        fake.add_workspace(team)
     await fake.start()
+    ok = True
     async with bench_database(args.database_url) as db:
-        ours = await start_server("studybot", fake.api_url, db.url, db.schema)
-        bare = await start_server("bare", fake.api_url, db.url, db.schema)
         try:
-            burst = signed_clicks(fake, ours.drops[0], args.members, 0.10, "o", 1)
-            print(
-                f"database: {db.dialect}; {args.members} members + "
-                f"{len(burst) - args.members} repeated clicks, open loop at {args.rate:.0f}/s"
-            )
-            bare_burst = signed_clicks(fake, None, args.members, 0.10, "b", 1)
-            # Warm both servers up (imports, pools, bolt's auth.test) with a few clicks.
-            await closed_loop(bare.url, signed_clicks(fake, None, 20, 0, "wb", 2), 4)
-            await closed_loop(ours.url, signed_clicks(fake, ours.drops[1], 20, 0, "wo", 2), 4)
-
-            ours_open = await measured(
-                ours, open_loop(ours.url, burst, args.rate), wait_replies(fake, "o", len(burst))
-            )
-            replies = await wait_replies(fake, "o", len(burst))
-            bare_open = await measured(bare, open_loop(bare.url, bare_burst, args.rate))
-            count = await stored(db, ours.drops[0]["drop_id"])
-            print("open loop (acknowledgement latency from the scheduled send time):")
-            print(line("studybot", ours_open))
-            print(line("bare bolt", bare_open))
-            recorded = sum(
-                1
-                for name, body in fake.responses
-                if name.startswith("o") and "is recorded" in body.get("text", "")
-            )
-            already = sum(
-                1
-                for name, body in fake.responses
-                if name.startswith("o") and "already answered" in body.get("text", "")
-            )
-            print(f"  private replies: {recorded} recorded, {already} already answered")
-            ok = count == args.members and replies == len(burst) and recorded == args.members
-            print(
-                f"  answers stored for the drop: {count} (expected {args.members}); private "
-                f"replies: {replies} of {len(burst)} -> {'OK' if ok else 'MISMATCH'}"
-            )
-
-            # Saturation: the second drop, fresh members, 64 requests in flight; alternate runs.
-            results: dict[str, list[Result]] = {"studybot": [], "bare bolt": []}
-            for round_ in range(args.rounds):
-                n = args.saturation
-                ours_req = signed_clicks(fake, ours.drops[1], n, 0, f"s{round_}", 3 + round_)
-                bare_req = signed_clicks(fake, None, n, 0, f"t{round_}", 3 + round_)
-                results["bare bolt"].append(
-                    await measured(bare, closed_loop(bare.url, bare_req, 64))
-                )
-                results["studybot"].append(
-                    await measured(
-                        ours,
-                        closed_loop(ours.url, ours_req, 64),
-                        wait_replies(fake, f"s{round_}", n),
-                    )
-                )
-            print(
-                f"saturation ({args.rounds} rounds of {args.saturation} clicks, 64 in flight, "
-                "bare app then ours in each round; medians of rounds):"
-            )
-            medians = {k: statistics.median(r.throughput for r in v) for k, v in results.items()}
-            for name, runs in results.items():
-                p50 = statistics.median(r.quantile(0.5) for r in runs)
-                cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
-                client = statistics.median(1000 * r.client_cpu / len(r.latencies) for r in runs)
-                print(
-                    f"  {name:<10} throughput {medians[name]:6.0f}/s  p50 {p50:6.1f} ms  "
-                    f"CPU ms/click: server {cpu:.2f}, client {client:.2f}"
-                )
-            # Each round's ratio compares two runs a few seconds apart, so the machine's
-            # drift (2 shared cores) mostly cancels; their median is the figure to quote.
-            paired = [
-                ours.throughput / bare.throughput
-                for ours, bare in zip(results["studybot"], results["bare bolt"], strict=True)
-            ]
-            print(
-                "  ratio studybot / bare bolt per round: "
-                + ", ".join(f"{r:.2f}" for r in paired)
-                + f"; median {statistics.median(paired):.2f}"
-            )
+            if "single" in modes:
+                ok = await run_single(args, fake, db) and ok
+            if "oauth" in modes:
+                ok = await run_oauth(args, fake, db) and ok
         finally:
-            await ours.stop()
-            await bare.stop()
             await fake.stop()
     if not ok:
         raise SystemExit(1)
+
+
+async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
+    """The door in OAuth mode, two installed workspaces: the same burst, split between them."""
+    before_start = len(fake.of("auth.test"))
+    ours = await start_server("studybot-oauth", fake.api_url, db.url, db.schema)
+    try:
+        half = args.members // 2
+        first, second = (d for d in ours.drops[0::2])  # each workspace's burst drop
+        burst = [
+            click
+            for pair in zip(
+                signed_clicks(fake, first, half, 0.10, "p", 1),
+                signed_clicks(fake, second, half, 0.10, "q", 1),
+                strict=True,
+            )
+            for click in pair
+        ]
+        warm = [*signed_clicks(fake, ours.drops[1], 10, 0, "wp", 2)]
+        warm += signed_clicks(fake, ours.drops[3], 10, 0, "wq", 2)
+        await closed_loop(ours.url, warm, 4)
+        auth_tests = len(fake.of("auth.test"))
+        print(
+            f"OAuth mode, workspaces {', '.join(OAUTH_TEAMS)}: {2 * half} members + "
+            f"{len(burst) - 2 * half} repeated clicks, open loop at {args.rate:.0f}/s"
+        )
+        result = await measured(
+            ours,
+            open_loop(ours.url, burst, args.rate),
+            wait_replies(fake, ("p", "q"), len(burst)),
+        )
+        during = len(fake.of("auth.test")) - auth_tests
+        replies = await wait_replies(fake, ("p", "q"), len(burst))
+        counts = [await stored(db, d["drop_id"]) for d in (first, second)]
+        print(line("oauth", result))
+        ok = counts == [half, half] and replies == len(burst) and during == 0
+        print(
+            f"  answers stored per workspace: {counts} (expected {half} each); private replies: "
+            f"{replies} of {len(burst)}; auth.test calls during the burst: {during} -> "
+            f"{'OK' if ok else 'MISMATCH'}"
+        )
+        runs = []
+        for round_ in range(args.rounds):
+            n = args.saturation // 2
+            tags = (f"x{round_}", f"y{round_}")
+            pairs = zip(
+                signed_clicks(fake, ours.drops[1], n, 0, tags[0], 3 + round_),
+                signed_clicks(fake, ours.drops[3], n, 0, tags[1], 3 + round_),
+                strict=True,
+            )
+            requests = [click for pair in pairs for click in pair]
+            runs.append(
+                await measured(
+                    ours, closed_loop(ours.url, requests, 64), wait_replies(fake, tags, 2 * n)
+                )
+            )
+        throughput = statistics.median(r.throughput for r in runs)
+        p50 = statistics.median(r.quantile(0.5) for r in runs)
+        cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
+        print(
+            f"  saturation ({args.rounds} rounds of {args.saturation}, 64 in flight): throughput "
+            f"{throughput:6.0f}/s  p50 {p50:6.1f} ms  CPU ms/click: server {cpu:.2f}"
+        )
+        total = len(fake.of("auth.test")) - before_start
+        print(
+            f"  auth.test calls by the OAuth-mode server, warm-up and saturation included: {total}"
+        )
+        return ok
+    finally:
+        await ours.stop()
+
+
+async def run_single(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
+    """The single-workspace door against the bare bolt app: burst, then saturation rounds."""
+    ours = await start_server("studybot", fake.api_url, db.url, db.schema)
+    bare = await start_server("bare", fake.api_url, db.url, db.schema)
+    try:
+        burst = signed_clicks(fake, ours.drops[0], args.members, 0.10, "o", 1)
+        print(
+            f"database: {db.dialect}; {args.members} members + "
+            f"{len(burst) - args.members} repeated clicks, open loop at {args.rate:.0f}/s"
+        )
+        bare_burst = signed_clicks(fake, None, args.members, 0.10, "b", 1)
+        # Warm both servers up (imports, pools, bolt's auth.test) with a few clicks.
+        await closed_loop(bare.url, signed_clicks(fake, None, 20, 0, "wb", 2), 4)
+        await closed_loop(ours.url, signed_clicks(fake, ours.drops[1], 20, 0, "wo", 2), 4)
+
+        ours_open = await measured(
+            ours, open_loop(ours.url, burst, args.rate), wait_replies(fake, "o", len(burst))
+        )
+        replies = await wait_replies(fake, "o", len(burst))
+        bare_open = await measured(bare, open_loop(bare.url, bare_burst, args.rate))
+        count = await stored(db, ours.drops[0]["drop_id"])
+        print("open loop (acknowledgement latency from the scheduled send time):")
+        print(line("studybot", ours_open))
+        print(line("bare bolt", bare_open))
+        recorded = sum(
+            1
+            for name, body in fake.responses
+            if name.startswith("o") and "is recorded" in body.get("text", "")
+        )
+        already = sum(
+            1
+            for name, body in fake.responses
+            if name.startswith("o") and "already answered" in body.get("text", "")
+        )
+        print(f"  private replies: {recorded} recorded, {already} already answered")
+        ok = count == args.members and replies == len(burst) and recorded == args.members
+        print(
+            f"  answers stored for the drop: {count} (expected {args.members}); private "
+            f"replies: {replies} of {len(burst)} -> {'OK' if ok else 'MISMATCH'}"
+        )
+
+        # Saturation: the second drop, fresh members, 64 requests in flight; alternate runs.
+        results: dict[str, list[Result]] = {"studybot": [], "bare bolt": []}
+        for round_ in range(args.rounds):
+            n = args.saturation
+            ours_req = signed_clicks(fake, ours.drops[1], n, 0, f"s{round_}", 3 + round_)
+            bare_req = signed_clicks(fake, None, n, 0, f"t{round_}", 3 + round_)
+            results["bare bolt"].append(await measured(bare, closed_loop(bare.url, bare_req, 64)))
+            results["studybot"].append(
+                await measured(
+                    ours,
+                    closed_loop(ours.url, ours_req, 64),
+                    wait_replies(fake, f"s{round_}", n),
+                )
+            )
+        print(
+            f"saturation ({args.rounds} rounds of {args.saturation} clicks, 64 in flight, "
+            "bare app then ours in each round; medians of rounds):"
+        )
+        medians = {k: statistics.median(r.throughput for r in v) for k, v in results.items()}
+        for name, runs in results.items():
+            p50 = statistics.median(r.quantile(0.5) for r in runs)
+            cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
+            client = statistics.median(1000 * r.client_cpu / len(r.latencies) for r in runs)
+            print(
+                f"  {name:<10} throughput {medians[name]:6.0f}/s  p50 {p50:6.1f} ms  "
+                f"CPU ms/click: server {cpu:.2f}, client {client:.2f}"
+            )
+        # Each round's ratio compares two runs a few seconds apart, so the machine's
+        # drift (2 shared cores) mostly cancels; their median is the figure to quote.
+        paired = [
+            ours.throughput / bare.throughput
+            for ours, bare in zip(results["studybot"], results["bare bolt"], strict=True)
+        ]
+        print(
+            "  ratio studybot / bare bolt per round: "
+            + ", ".join(f"{r:.2f}" for r in paired)
+            + f"; median {statistics.median(paired):.2f}"
+        )
+    finally:
+        await ours.stop()
+        await bare.stop()
+    return ok
 
 
 def main() -> None:
@@ -449,13 +562,19 @@ def main() -> None:
     parser.add_argument("--saturation", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--serve", choices=["studybot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--modes", default="single,oauth", help="single, oauth or both")
+    parser.add_argument(
+        "--serve", choices=["studybot", "studybot-oauth", "bare"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve == "studybot":
-        asyncio.run(serve_studybot(args.port, args.api_url, args.database_url, args.schema or None))
+    if args.serve in ("studybot", "studybot-oauth"):
+        oauth = args.serve == "studybot-oauth"
+        asyncio.run(
+            serve_studybot(args.port, args.api_url, args.database_url, args.schema or None, oauth)
+        )
     elif args.serve == "bare":
         asyncio.run(serve_bare(args.port, args.api_url))
     else:
