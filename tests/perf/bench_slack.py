@@ -402,7 +402,12 @@ async def run(args: argparse.Namespace) -> None:
 
 async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
     """The door in OAuth mode, two installed workspaces: the same burst, split between them."""
-    before_start = len(fake.of("auth.test"))
+    tokens = {f"xoxb-{team}-token" for team in OAUTH_TEAMS}
+
+    def auth_tests() -> int:
+        """auth.test calls made with the OAuth workspaces' tokens (by the OAuth-mode server)."""
+        return sum(1 for call in fake.of("auth.test") if call.token in tokens)
+
     ours = await start_server("studybot-oauth", fake.api_url, db.url, db.schema)
     try:
         half = args.members // 2
@@ -419,7 +424,7 @@ async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
         warm = [*signed_clicks(fake, ours.drops[1], 10, 0, "wp", 2)]
         warm += signed_clicks(fake, ours.drops[3], 10, 0, "wq", 2)
         await closed_loop(ours.url, warm, 4)
-        auth_tests = len(fake.of("auth.test"))
+        before = auth_tests()
         print(
             f"OAuth mode, workspaces {', '.join(OAUTH_TEAMS)}: {2 * half} members + "
             f"{len(burst) - 2 * half} repeated clicks, open loop at {args.rate:.0f}/s"
@@ -429,7 +434,7 @@ async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
             open_loop(ours.url, burst, args.rate),
             wait_replies(fake, ("p", "q"), len(burst)),
         )
-        during = len(fake.of("auth.test")) - auth_tests
+        during = auth_tests() - before
         replies = await wait_replies(fake, ("p", "q"), len(burst))
         counts = [await stored(db, d["drop_id"]) for d in (first, second)]
         print(line("oauth", result))
@@ -439,31 +444,59 @@ async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
             f"{replies} of {len(burst)}; auth.test calls during the burst: {during} -> "
             f"{'OK' if ok else 'MISMATCH'}"
         )
-        runs = []
-        for round_ in range(args.rounds):
-            n = args.saturation // 2
-            tags = (f"x{round_}", f"y{round_}")
-            pairs = zip(
-                signed_clicks(fake, ours.drops[1], n, 0, tags[0], 3 + round_),
-                signed_clicks(fake, ours.drops[3], n, 0, tags[1], 3 + round_),
-                strict=True,
-            )
-            requests = [click for pair in pairs for click in pair]
-            runs.append(
-                await measured(
-                    ours, closed_loop(ours.url, requests, 64), wait_replies(fake, tags, 2 * n)
+        # Saturation, alternating with the single-workspace door in each round, so that the
+        # machine's drift mostly cancels in the paired ratio.
+        single = await start_server("studybot", fake.api_url, db.url, db.schema)
+        try:
+            await closed_loop(single.url, signed_clicks(fake, single.drops[1], 20, 0, "wz", 2), 4)
+            runs: dict[str, list[Result]] = {"single": [], "oauth": []}
+            for round_ in range(args.rounds):
+                n = args.saturation // 2
+                tags = (f"x{round_}", f"y{round_}")
+                pairs = zip(
+                    signed_clicks(fake, ours.drops[1], n, 0, tags[0], 3 + round_),
+                    signed_clicks(fake, ours.drops[3], n, 0, tags[1], 3 + round_),
+                    strict=True,
                 )
-            )
-        throughput = statistics.median(r.throughput for r in runs)
-        p50 = statistics.median(r.quantile(0.5) for r in runs)
-        cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
+                requests = [click for pair in pairs for click in pair]
+                alone = signed_clicks(fake, single.drops[1], 2 * n, 0, f"z{round_}", 3 + round_)
+                runs["single"].append(
+                    await measured(
+                        single,
+                        closed_loop(single.url, alone, 64),
+                        wait_replies(fake, f"z{round_}", 2 * n),
+                    )
+                )
+                runs["oauth"].append(
+                    await measured(
+                        ours, closed_loop(ours.url, requests, 64), wait_replies(fake, tags, 2 * n)
+                    )
+                )
+        finally:
+            await single.stop()
         print(
-            f"  saturation ({args.rounds} rounds of {args.saturation}, 64 in flight): throughput "
-            f"{throughput:6.0f}/s  p50 {p50:6.1f} ms  CPU ms/click: server {cpu:.2f}"
+            f"  saturation ({args.rounds} rounds of {args.saturation} clicks, 64 in flight, the "
+            "single-workspace door then OAuth mode in each round; medians of rounds):"
         )
-        total = len(fake.of("auth.test")) - before_start
+        for name, done in runs.items():
+            throughput = statistics.median(r.throughput for r in done)
+            p50 = statistics.median(r.quantile(0.5) for r in done)
+            cpu = statistics.median(1000 * r.server_cpu / len(r.latencies) for r in done)
+            print(
+                f"    {name:<7} throughput {throughput:6.0f}/s  p50 {p50:6.1f} ms  "
+                f"CPU ms/click: server {cpu:.2f}"
+            )
+        paired = [
+            o.throughput / s.throughput for o, s in zip(runs["oauth"], runs["single"], strict=True)
+        ]
         print(
-            f"  auth.test calls by the OAuth-mode server, warm-up and saturation included: {total}"
+            "    ratio oauth / single per round: "
+            + ", ".join(f"{r:.2f}" for r in paired)
+            + f"; median {statistics.median(paired):.2f}"
+        )
+        print(
+            "  auth.test calls by the OAuth-mode server, warm-up and saturation included: "
+            f"{auth_tests()}"
         )
         return ok
     finally:
