@@ -64,7 +64,10 @@ def _url(match: re.Match[str]) -> str:
 
 
 def watched(name: str) -> bool:
-    """Whether records of this logger are redacted."""
+    """Whether records of this logger are redacted (bolt also names loggers after the app:
+    "studybot" and "studybot:<listener>")."""
+    if name == "studybot" or name.startswith("studybot:"):
+        return True
     return any(name == p or name.startswith(p + ".") for p in LOGGERS)
 
 

@@ -41,6 +41,7 @@ async def test_a_timestamp_that_is_not_an_integer_gets_401(
 ) -> None:
     body = await _click_body(slack)
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="studybot")  # bolt set it to the root's level
     caplog.clear()
     response = await slack.http.post(
         "/slack/events",
@@ -62,6 +63,7 @@ async def test_a_body_that_is_not_utf8_gets_401(
     slack: SlackHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="studybot")  # bolt set it to the root's level
     ts = str(int(time.time()))
     response = await slack.http.post(
         "/slack/events",
@@ -171,6 +173,7 @@ async def test_an_unhandled_request_type_gets_a_quiet_200(
     slack: SlackHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="studybot")  # bolt set it to the root's level
     caplog.clear()
     payload = {
         "type": "shortcut",
