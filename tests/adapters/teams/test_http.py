@@ -221,3 +221,38 @@ async def test_an_unexpected_failure_gets_an_apology_not_a_crash(
         assert failed.status_code == 200
         assert failed.json()["statusCode"] == 500
         assert failed.json()["type"] == "application/vnd.microsoft.error"
+
+
+async def test_the_production_credentials_keep_authentication_on(
+    core: Core, connector: Any
+) -> None:
+    """The real factory (no test credentials injected): a request without a token is refused."""
+    from adapters.teams.auth import credentials_factory
+    from adapters.teams.settings import AppType, TeamsSettings
+    from tests.adapters.teams.conftest import APP_ID, open_door
+
+    variants = [
+        TeamsSettings(
+            enabled=True,
+            app_id=APP_ID,
+            app_password="secret",
+            app_type=AppType.SINGLE_TENANT,
+            tenant_id=TENANT_A,
+        ),
+        TeamsSettings(
+            enabled=True, app_id=APP_ID, app_password="secret", app_type=AppType.MULTI_TENANT
+        ),
+        TeamsSettings(
+            enabled=True, app_id=APP_ID, app_type=AppType.USER_ASSIGNED_MSI, tenant_id=TENANT_A
+        ),
+    ]
+    for settings in variants:
+        factory = credentials_factory(settings)
+        assert not await factory.is_authentication_disabled(), settings
+        assert await factory.is_valid_app_id(APP_ID), settings
+        async for door in open_door(core, connector, settings):
+            refused = await door.post(install())
+            assert refused.status_code == 401, settings
+            assert refused.json()["error"]["message"].startswith("a valid Bot Framework token")
+    assert connector.sent("POST") == []
+    assert await count(core, teams_conversations) == 0
