@@ -22,7 +22,7 @@ from adapters.teams.replies import (
     error_response,
     message_response,
 )
-from adapters.teams.roles import REFUSAL, Roster, may_administer, teams_roster
+from adapters.teams.roles import REFUSAL, Roster, may_administer, team_channel, teams_roster
 from adapters.teams.translate import (
     PLATFORM,
     MalformedActionError,
@@ -34,6 +34,7 @@ from adapters.teams.translate import (
 )
 from bot.domain.schedule import parse_schedule
 from bot.errors import FieldErrors, StudybotError
+from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
 from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
@@ -87,12 +88,37 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if not added or not await self._once(who, activity):
             return
         await self._remember(turn_context, who)
+        installer = None
         if who.kind == "channel":
             await register_team(
                 self.core,
                 RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
             )
-        await turn_context.send_activity(card_activity(render.welcome_card(), "Welcome"))
+            installer = await self._first_admin(who)
+        await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
+
+    async def _first_admin(self, who: TurnIdentity) -> str | None:
+        """The installer becomes a study admin of the team (its General channel); their name."""
+        team = team_channel(who) or who.channel
+        if team != who.channel:
+            await register_team(
+                self.core,
+                RegisterTeam(team, org_name(who.tenant_id), who.team_name or who.place_name),
+            )
+        await set_study_admin(self.core, team, who.user_id, who.display_name, admin=True)
+        return who.display_name
+
+    async def on_installation_update_add(self, turn_context: Any) -> None:
+        """Teams also reports the install as installationUpdate: make sure its `from` is admin."""
+        who = identify(turn_context.activity)
+        if who.kind != "channel" or not await self._once(who, turn_context.activity):
+            return
+        await self._remember(turn_context, who)
+        await register_team(
+            self.core,
+            RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
+        )
+        await self._first_admin(who)
 
     async def on_message_activity(self, turn_context: Any) -> None:
         who = identify(turn_context.activity)

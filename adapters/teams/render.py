@@ -271,19 +271,24 @@ def help_card() -> Card:
     )
 
 
-def welcome_card() -> Card:
-    return card(
-        [
+def welcome_card(installer: str | None = None) -> Card:
+    """The welcome after an install; names the installer, who is the team's first study admin."""
+    body = [
+        text("Hi, I'm studybot: one AZ-400 question a day, and a leaderboard.", weight="Bolder"),
+        text(
+            "A team owner or study admin starts it: go to the channel you want to study in "
+            "and send **@studybot schedule**. Everyone answers with the buttons on each "
+            "question; **@studybot help** lists every command."
+        ),
+    ]
+    if installer:
+        body.append(
             text(
-                "Hi, I'm studybot: one AZ-400 question a day, and a leaderboard.", weight="Bolder"
-            ),
-            text(
-                "A team owner or study admin starts it: go to the channel you want to study in "
-                "and send **@studybot schedule**. Everyone answers with the buttons on each "
-                "question; **@studybot help** lists every command."
-            ),
-        ]
-    )
+                f"{installer} added studybot to this team, so {installer} is its first study "
+                "admin and can make others admins with **@studybot admin add @person**."
+            )
+        )
+    return card(body)
 
 
 def schedule_form(

@@ -206,13 +206,13 @@ async def test_the_roster_decides_who_owns_the_team(door: TeamsDoor, core: Core)
 async def test_an_unexpected_failure_gets_an_apology_not_a_crash(
     core: Core, connector: Any
 ) -> None:
-    from tests.adapters.teams.conftest import open_door
+    from tests.adapters.teams.conftest import GRACE, open_door
 
     async def broken_roster(turn_context: Any, user_key: str) -> None:
         raise RuntimeError("roster exploded")
 
     async for door in open_door(core, connector, roster=broken_roster):
-        await door.post(install())
+        await door.post(install(person=GRACE))  # Owen is no study admin: the roster is asked
         response = await door.post(message("schedule", person=OWEN))
         assert response.status_code == 200
         assert door.connector.sent("POST")[-1].body["text"].startswith("Sorry, something went")
