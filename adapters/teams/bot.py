@@ -46,6 +46,18 @@ log = logging.getLogger("studybot.teams")
 SCHEDULE_FIELDS = ("days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain")
 
 
+UNHANDLED = "studybot has no dialogs or message extensions; send **@studybot help**."
+
+
+def quiet_invoke_body(name: Any) -> dict[str, Any] | None:
+    """A valid answer to an invoke studybot does not handle (Teams shows no error for it)."""
+    if isinstance(name, str) and name.startswith("task/"):
+        return {"task": {"type": "message", "value": UNHANDLED}}
+    if isinstance(name, str) and name.startswith("composeExtension/"):
+        return {"composeExtension": {"type": "message", "text": UNHANDLED}}
+    return None
+
+
 def org_name(tenant_id: str) -> str:
     return f"Microsoft Teams tenant {tenant_id}"
 
@@ -130,9 +142,10 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             await turn_context.send_activity(reply)
 
     async def on_invoke_activity(self, turn_context: Any) -> Any:
-        if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
-        return InvokeResponse(status=int(HTTPStatus.OK), body=await self._execute(turn_context))
+        name = turn_context.activity.name
+        if name == "adaptiveCard/action":
+            return InvokeResponse(status=int(HTTPStatus.OK), body=await self._execute(turn_context))
+        return InvokeResponse(status=int(HTTPStatus.OK), body=quiet_invoke_body(name))
 
     async def _execute(self, turn_context: Any) -> dict[str, Any]:
         """The answer to an Action.Execute click (a refreshed card, a message or an error)."""
@@ -158,6 +171,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
 
     async def _answer(self, who: TurnIdentity, data: Any) -> dict[str, Any]:
         drop_id, option_ids = answer_choice(data)
+        await self.questions.check_place(self.core, drop_id, who.channel)
         feedback = await submit_answer(
             self.core,
             SubmitAnswer(who.channel, drop_id, who.user_id, who.display_name, option_ids),
@@ -173,6 +187,8 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         ):
             return message_response(REFUSAL)
         values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
+        if values.get("focus_domain") == render.ALL_DOMAINS:
+            values["focus_domain"] = ""
         domains = self.core.pack.domains
         try:
             parse_schedule(values, [d.id for d in domains])

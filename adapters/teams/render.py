@@ -26,6 +26,9 @@ SCHEDULE_VERB = "schedule"
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
+ALL_DOMAINS = "all"  # the focus choice for every domain (a choice's value may not be empty)
+
+
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Card:
     result: Card = {
         "type": "AdaptiveCard",
@@ -355,8 +358,8 @@ def schedule_form(
         "type": "Input.ChoiceSet",
         "id": "focus_domain",
         "label": "Focus",
-        "value": str(given.get("focus_domain") or ""),
-        "choices": [{"title": "All domains", "value": ""}]
+        "value": str(given.get("focus_domain") or ALL_DOMAINS),
+        "choices": [{"title": "All domains", "value": ALL_DOMAINS}]
         + [{"title": d.name, "value": d.id} for d in domains],
     }
     body.append(reveal)
