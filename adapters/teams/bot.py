@@ -16,6 +16,7 @@ from adapters.teams import render
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
 from adapters.teams.question_cache import QuestionCache
+from adapters.teams.removal import pause_removed_team, tell_admins
 from adapters.teams.replies import (
     card_activity,
     card_response,
@@ -95,7 +96,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         added = any(m.id == bot_id for m in activity.members_added or [])
         removed = any(m.id == bot_id for m in activity.members_removed or [])
         if removed:
-            await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
+            await self._removed(who)
             return
         if not added or not await self._once(who, activity):
             return
@@ -108,6 +109,17 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             )
             installer = await self._first_admin(who)
         await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
+
+    async def _removed(self, who: TurnIdentity) -> None:
+        """The app left a team: pause its schedules, tell the admins, forget the references."""
+        admins = await pause_removed_team(self.core, who)
+        await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
+        await tell_admins(self.core, who, admins, who.team_name or who.place_name)
+
+    async def on_installation_update_remove(self, turn_context: Any) -> None:
+        who = identify(turn_context.activity)
+        if who.kind == "channel":
+            await self._removed(who)
 
     async def _first_admin(self, who: TurnIdentity) -> str | None:
         """The installer becomes a study admin of the team (its General channel); their name."""
