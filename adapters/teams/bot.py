@@ -15,8 +15,9 @@ from botbuilder.core import (  # type: ignore[import-untyped]
 from adapters.teams import render
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
+from adapters.teams.names import PlaceNames, place_names, renamed, stored_names
 from adapters.teams.question_cache import QuestionCache
-from adapters.teams.removal import pause_removed_team, tell_admins
+from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
 from adapters.teams.replies import (
     card_activity,
     card_response,
@@ -59,10 +60,6 @@ def quiet_invoke_body(name: Any) -> dict[str, Any] | None:
     return None
 
 
-def org_name(tenant_id: str) -> str:
-    return f"Microsoft Teams tenant {tenant_id}"
-
-
 class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
     """Turns Teams activities into core commands and renders the core's answers as cards."""
 
@@ -98,16 +95,19 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if removed:
             await self._removed(who)
             return
+        data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        event = data.get("eventType")
+        if event in ("teamRenamed", "channelRenamed"):
+            await renamed(self.core, who, str(event), await team_channels(self.core, who))
+            return
         if not added or not await self._once(who, activity):
             return
         await self._remember(turn_context, who)
         installer = None
         if who.kind == "channel":
-            await register_team(
-                self.core,
-                RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
-            )
-            installer = await self._first_admin(who)
+            names = await place_names(self.core, turn_context, who)
+            await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
+            installer = await self._first_admin(who, names)
         await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
 
     async def _removed(self, who: TurnIdentity) -> None:
@@ -121,14 +121,13 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if who.kind == "channel":
             await self._removed(who)
 
-    async def _first_admin(self, who: TurnIdentity) -> str | None:
+    async def _first_admin(self, who: TurnIdentity, names: PlaceNames) -> str | None:
         """The installer becomes a study admin of the team (its General channel); their name."""
         team = team_channel(who) or who.channel
         if team != who.channel:
-            await register_team(
-                self.core,
-                RegisterTeam(team, org_name(who.tenant_id), who.team_name or who.place_name),
-            )
+            _, known = await stored_names(self.core, team)
+            general = f"{who.team_name} › General" if who.team_name else names.team
+            await register_team(self.core, RegisterTeam(team, names.org, known or general))
         await set_study_admin(self.core, team, who.user_id, who.display_name, admin=True)
         return who.display_name
 
@@ -138,11 +137,9 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if who.kind != "channel" or not await self._once(who, turn_context.activity):
             return
         await self._remember(turn_context, who)
-        await register_team(
-            self.core,
-            RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
-        )
-        await self._first_admin(who)
+        names = await place_names(self.core, turn_context, who)
+        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
+        await self._first_admin(who, names)
 
     async def on_message_activity(self, turn_context: Any) -> None:
         who = identify(turn_context.activity)
@@ -207,9 +204,8 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         except FieldErrors as exc:
             return card_response(render.schedule_form(domains, None, values, exc.errors))
         await self._remember(turn_context, who)
-        await register_team(
-            self.core, RegisterTeam(who.channel, org_name(who.tenant_id), who.place_name)
-        )
+        names = await place_names(self.core, turn_context, who)
+        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
         try:
             schedule = await save_schedule(self.core, SaveSchedule(who.channel, values))
         except FieldErrors as exc:
