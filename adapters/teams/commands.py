@@ -140,7 +140,13 @@ async def _drop(
     try:
         await delivery.drop_now(core, StartDrop(who.channel, focus_domain=domain))
     except DeliveryError as exc:
-        return text_activity(f"The question could not be posted: {exc}")
+        if exc.permanent:
+            return text_activity(f"The question could not be posted: {exc}")
+        wait = f" (Teams asked to wait {exc.retry_after:.0f} s)" if exc.retry_after else ""
+        return text_activity(
+            f"Teams is busy right now{wait}: the question is queued and will be posted in this "
+            "channel as soon as Teams allows. Nothing else to do."
+        )
     return None  # the question card itself is the answer
 
 
