@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_schedule_commands(sub)
 
+    from bot.cli_admins import add_admins_commands
+
+    add_admins_commands(sub)
+
     link = sub.add_parser("dashboard-link", help="print a signed, expiring dashboard link")
     link.add_argument("--platform", required=True, choices=["slack", "teams", "web"])
     link.add_argument("--workspace", required=True, help="Slack team id (T…) or Teams tenant id")

@@ -18,6 +18,7 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
 
 from adapters.teams.connectors import CachingAuthentication
 from adapters.teams.settings import AppType, TeamsSettings
+from adapters.teams.signing_keys import TIMEOUT, SigningKeys, install_signing_keys
 
 log = logging.getLogger("studybot.teams")
 
@@ -34,6 +35,11 @@ class CloudEndpoints:
     emulator_openid_metadata_url: str = (
         AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
     )
+    key_fetch_timeout: float = TIMEOUT  # seconds for each call fetching the signing keys
+
+    @property
+    def metadata_urls(self) -> list[str]:
+        return [self.openid_metadata_url, self.emulator_openid_metadata_url]
 
 
 def credentials_factory(settings: TeamsSettings) -> Any:
@@ -85,7 +91,17 @@ def build_adapter(
     endpoints: CloudEndpoints | None = None,
     credentials: ServiceClientCredentialsFactory | None = None,
 ) -> Any:
+    endpoints = endpoints or CloudEndpoints()
     authentication = bot_framework_authentication(settings, endpoints, credentials)
     adapter = StudybotCloudAdapter(CachingAuthentication(authentication))
     adapter.on_turn_error = _on_turn_error
+    adapter.signing_keys = install_signing_keys(
+        endpoints.metadata_urls, timeout=endpoints.key_fetch_timeout
+    )
     return adapter
+
+
+def warm_signing_keys(adapter: Any) -> None:
+    """Fetch the channel's signing keys in the background now, so the first token does not wait."""
+    keys: list[SigningKeys] = adapter.signing_keys
+    keys[0].warm_in_background()

@@ -15,14 +15,16 @@ from botbuilder.core import (  # type: ignore[import-untyped]
 from adapters.teams import render
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
+from adapters.teams.names import PlaceNames, place_names, renamed, stored_names
 from adapters.teams.question_cache import QuestionCache
+from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
 from adapters.teams.replies import (
     card_activity,
     card_response,
     error_response,
     message_response,
 )
-from adapters.teams.roles import REFUSAL, Roster, may_administer, teams_roster
+from adapters.teams.roles import REFUSAL, Roster, may_administer, team_channel, teams_roster
 from adapters.teams.translate import (
     PLATFORM,
     MalformedActionError,
@@ -34,6 +36,7 @@ from adapters.teams.translate import (
 )
 from bot.domain.schedule import parse_schedule
 from bot.errors import FieldErrors, StudybotError
+from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
 from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
@@ -45,8 +48,16 @@ log = logging.getLogger("studybot.teams")
 SCHEDULE_FIELDS = ("days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain")
 
 
-def org_name(tenant_id: str) -> str:
-    return f"Microsoft Teams tenant {tenant_id}"
+UNHANDLED = "studybot has no dialogs or message extensions; send **@studybot help**."
+
+
+def quiet_invoke_body(name: Any) -> dict[str, Any] | None:
+    """A valid answer to an invoke studybot does not handle (Teams shows no error for it)."""
+    if isinstance(name, str) and name.startswith("task/"):
+        return {"task": {"type": "message", "value": UNHANDLED}}
+    if isinstance(name, str) and name.startswith("composeExtension/"):
+        return {"composeExtension": {"type": "message", "text": UNHANDLED}}
+    return None
 
 
 class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
@@ -82,17 +93,53 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         added = any(m.id == bot_id for m in activity.members_added or [])
         removed = any(m.id == bot_id for m in activity.members_removed or [])
         if removed:
-            await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
+            await self._removed(who)
+            return
+        data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        event = data.get("eventType")
+        if event in ("teamRenamed", "channelRenamed"):
+            await renamed(self.core, who, str(event), await team_channels(self.core, who))
             return
         if not added or not await self._once(who, activity):
             return
         await self._remember(turn_context, who)
+        installer = None
         if who.kind == "channel":
-            await register_team(
-                self.core,
-                RegisterTeam(who.channel, org_name(who.tenant_id), who.team_name or who.place_name),
-            )
-        await turn_context.send_activity(card_activity(render.welcome_card(), "Welcome"))
+            names = await place_names(self.core, turn_context, who)
+            await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
+            installer = await self._first_admin(who, names)
+        await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
+
+    async def _removed(self, who: TurnIdentity) -> None:
+        """The app left a team: pause its schedules, tell the admins, forget the references."""
+        admins = await pause_removed_team(self.core, who)
+        await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
+        await tell_admins(self.core, who, admins, who.team_name or who.place_name)
+
+    async def on_installation_update_remove(self, turn_context: Any) -> None:
+        who = identify(turn_context.activity)
+        if who.kind == "channel":
+            await self._removed(who)
+
+    async def _first_admin(self, who: TurnIdentity, names: PlaceNames) -> str | None:
+        """The installer becomes a study admin of the team (its General channel); their name."""
+        team = team_channel(who) or who.channel
+        if team != who.channel:
+            _, known = await stored_names(self.core, team)
+            general = f"{who.team_name} › General" if who.team_name else names.team
+            await register_team(self.core, RegisterTeam(team, names.org, known or general))
+        await set_study_admin(self.core, team, who.user_id, who.display_name, admin=True)
+        return who.display_name
+
+    async def on_installation_update_add(self, turn_context: Any) -> None:
+        """Teams also reports the install as installationUpdate: make sure its `from` is admin."""
+        who = identify(turn_context.activity)
+        if who.kind != "channel" or not await self._once(who, turn_context.activity):
+            return
+        await self._remember(turn_context, who)
+        names = await place_names(self.core, turn_context, who)
+        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
+        await self._first_admin(who, names)
 
     async def on_message_activity(self, turn_context: Any) -> None:
         who = identify(turn_context.activity)
@@ -104,9 +151,10 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             await turn_context.send_activity(reply)
 
     async def on_invoke_activity(self, turn_context: Any) -> Any:
-        if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
-        return InvokeResponse(status=int(HTTPStatus.OK), body=await self._execute(turn_context))
+        name = turn_context.activity.name
+        if name == "adaptiveCard/action":
+            return InvokeResponse(status=int(HTTPStatus.OK), body=await self._execute(turn_context))
+        return InvokeResponse(status=int(HTTPStatus.OK), body=quiet_invoke_body(name))
 
     async def _execute(self, turn_context: Any) -> dict[str, Any]:
         """The answer to an Action.Execute click (a refreshed card, a message or an error)."""
@@ -132,6 +180,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
 
     async def _answer(self, who: TurnIdentity, data: Any) -> dict[str, Any]:
         drop_id, option_ids = answer_choice(data)
+        await self.questions.check_place(self.core, drop_id, who.channel)
         feedback = await submit_answer(
             self.core,
             SubmitAnswer(who.channel, drop_id, who.user_id, who.display_name, option_ids),
@@ -147,15 +196,16 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         ):
             return message_response(REFUSAL)
         values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
+        if values.get("focus_domain") == render.ALL_DOMAINS:
+            values["focus_domain"] = ""
         domains = self.core.pack.domains
         try:
             parse_schedule(values, [d.id for d in domains])
         except FieldErrors as exc:
             return card_response(render.schedule_form(domains, None, values, exc.errors))
         await self._remember(turn_context, who)
-        await register_team(
-            self.core, RegisterTeam(who.channel, org_name(who.tenant_id), who.place_name)
-        )
+        names = await place_names(self.core, turn_context, who)
+        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
         try:
             schedule = await save_schedule(self.core, SaveSchedule(who.channel, values))
         except FieldErrors as exc:

@@ -7,7 +7,7 @@ from typing import Any
 from adapters.teams import render
 from adapters.teams.conversations import tenant_channels
 from adapters.teams.replies import card_activity, text_activity
-from adapters.teams.roles import REFUSAL, Roster, is_team_owner, may_administer
+from adapters.teams.roles import REFUSAL, Roster, may_administer
 from adapters.teams.translate import (
     PLATFORM,
     TurnIdentity,
@@ -140,7 +140,13 @@ async def _drop(
     try:
         await delivery.drop_now(core, StartDrop(who.channel, focus_domain=domain))
     except DeliveryError as exc:
-        return text_activity(f"The question could not be posted: {exc}")
+        if exc.permanent:
+            return text_activity(f"The question could not be posted: {exc}")
+        wait = f" (Teams asked to wait {exc.retry_after:.0f} s)" if exc.retry_after else ""
+        return text_activity(
+            f"Teams is busy right now{wait}: the question is queued and will be posted in this "
+            "channel as soon as Teams allows. Nothing else to do."
+        )
     return None  # the question card itself is the answer
 
 
@@ -175,8 +181,10 @@ async def _admin(
     people = mentioned_people(turn_context.activity)
     if action not in ("add", "remove") or not people:
         return text_activity("Use **@studybot admin add @person** or **admin remove @person**.")
-    if not await is_team_owner(turn_context, who, roster):
-        return text_activity("Only team owners can choose study admins; nothing was changed.")
+    if not await may_administer(core, turn_context, who, roster):
+        return text_activity(
+            "Only team owners and study admins can choose study admins; nothing was changed."
+        )
     try:
         await get_schedule(core, who.channel)
     except NotFoundError:

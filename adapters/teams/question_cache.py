@@ -11,9 +11,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service.context import Core
-from bot.service.drops import show_drop
+from bot.service.drops import get_drop, show_drop
 from bot.service.views import QuestionCard
 
 MAX_ENTRIES = 512
@@ -24,6 +25,24 @@ class QuestionCache:
         self._ttl = ttl
         self._clock = clock
         self._cards: OrderedDict[tuple[str, str, int], tuple[float, QuestionCard]] = OrderedDict()
+        self._places: OrderedDict[tuple[str, str, int], ChannelRef] = OrderedDict()
+
+    async def check_place(self, core: Core, drop_id: int, channel: ChannelRef) -> None:
+        """NotFoundError unless the drop was posted in exactly this channel (a card click may
+        only answer the question of its own conversation). A drop never moves, so the answer
+        is kept: a burst of clicks costs one read."""
+        key = (channel.platform, channel.org_external_id, drop_id)
+        place = self._places.get(key)
+        if place is None:
+            async with core.db.read() as conn:
+                place = (await get_drop(conn, drop_id, channel)).channel
+            self._places[key] = place
+            while len(self._places) > 8 * MAX_ENTRIES:
+                self._places.popitem(last=False)
+        if place != channel:
+            raise NotFoundError(
+                f"There is no question drop {drop_id} here; it may have been removed."
+            )
 
     async def card(self, core: Core, drop_id: int, channel: ChannelRef) -> QuestionCard:
         """The drop's card as the core shows it to `channel`'s organisation (NotFoundError else)."""

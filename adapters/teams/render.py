@@ -26,6 +26,9 @@ SCHEDULE_VERB = "schedule"
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
+ALL_DOMAINS = "all"  # the focus choice for every domain (a choice's value may not be empty)
+
+
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Card:
     result: Card = {
         "type": "AdaptiveCard",
@@ -271,19 +274,24 @@ def help_card() -> Card:
     )
 
 
-def welcome_card() -> Card:
-    return card(
-        [
+def welcome_card(installer: str | None = None) -> Card:
+    """The welcome after an install; names the installer, who is the team's first study admin."""
+    body = [
+        text("Hi, I'm studybot: one AZ-400 question a day, and a leaderboard.", weight="Bolder"),
+        text(
+            "A team owner or study admin starts it: go to the channel you want to study in "
+            "and send **@studybot schedule**. Everyone answers with the buttons on each "
+            "question; **@studybot help** lists every command."
+        ),
+    ]
+    if installer:
+        body.append(
             text(
-                "Hi, I'm studybot: one AZ-400 question a day, and a leaderboard.", weight="Bolder"
-            ),
-            text(
-                "A team owner or study admin starts it: go to the channel you want to study in "
-                "and send **@studybot schedule**. Everyone answers with the buttons on each "
-                "question; **@studybot help** lists every command."
-            ),
-        ]
-    )
+                f"{installer} added studybot to this team, so {installer} is its first study "
+                "admin and can make others admins with **@studybot admin add @person**."
+            )
+        )
+    return card(body)
 
 
 def schedule_form(
@@ -350,8 +358,8 @@ def schedule_form(
         "type": "Input.ChoiceSet",
         "id": "focus_domain",
         "label": "Focus",
-        "value": str(given.get("focus_domain") or ""),
-        "choices": [{"title": "All domains", "value": ""}]
+        "value": str(given.get("focus_domain") or ALL_DOMAINS),
+        "choices": [{"title": "All domains", "value": ALL_DOMAINS}]
         + [{"title": d.name, "value": d.id} for d in domains],
     }
     body.append(reveal)

@@ -11,11 +11,12 @@ from botbuilder.schema import Activity  # type: ignore[import-untyped]
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from adapters.teams.auth import CloudEndpoints, build_adapter
+from adapters.teams.auth import CloudEndpoints, build_adapter, warm_signing_keys
 from adapters.teams.bot import StudybotTeamsBot
 from adapters.teams.platform import TeamsPlatform
 from adapters.teams.roles import Roster, teams_roster
 from adapters.teams.settings import TeamsSettings
+from adapters.teams.signing_keys import SigningKeysUnavailable
 from adapters.teams.translate import MalformedActivityError, identify
 from bot.service.context import Core
 
@@ -71,9 +72,9 @@ def teams_router(adapter: Any, bot: StudybotTeamsBot) -> APIRouter:
         header = request.headers.get("authorization") or None
         try:
             authenticated = await auth.authenticate_request(activity, header)
-        except requests.RequestException as exc:  # the token keys could not be fetched
+        except (SigningKeysUnavailable, requests.RequestException) as exc:  # no keys to check with
             log.warning("Bot Framework key lookup failed: %s", type(exc).__name__)
-            return _error(503, "cannot check the token right now")
+            return _error(503, "cannot check the token right now; try again shortly")
         except Exception as exc:  # PermissionError, or a token the JWT library rejects
             log.info("rejected a Teams request: %s", type(exc).__name__)
             return _error(401, "a valid Bot Framework token is required")
@@ -103,6 +104,8 @@ def mount_teams(
     platform = TeamsPlatform(adapter, core, settings.app_id)
     core.platforms[platform.platform] = platform
     app.include_router(teams_router(adapter, bot))
-    if not settings.authentication:
+    if settings.authentication:
+        warm_signing_keys(adapter)
+    else:
         log.warning("Teams door runs WITHOUT authentication (STUDYBOT_TEAMS_LOCAL_DEV=on)")
     return platform

@@ -148,26 +148,44 @@ class MalformedActionError(ValueError):
     """Card data that no card of ours produces (a missing or non-numeric drop id …)."""
 
 
+MAX_DROP_ID = 2**31 - 1  # the database's integer: larger ids cannot name a drop
+OPTION_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+MAX_OPTIONS = 16
+
+
+def _drop_id(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise MalformedActionError("the action names no question drop")
+    if isinstance(raw, str):
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+            raise MalformedActionError("the question drop id is not a number in range")
+        raw = int(raw)
+    drop_id = int(raw)
+    if not 1 <= drop_id <= MAX_DROP_ID:
+        raise MalformedActionError("the question drop id is out of range")
+    return drop_id
+
+
+def _option_ids(values: list[str]) -> tuple[str, ...]:
+    if len(values) > MAX_OPTIONS or not all(OPTION_RE.fullmatch(v) for v in values):
+        raise MalformedActionError("the chosen options are not option ids")
+    return tuple(values)
+
+
 def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
     """The drop id and the chosen option ids from an answer action's data."""
     if not isinstance(data, dict):
         raise MalformedActionError("the action carries no data")
-    raw_drop = data.get("drop")
-    if isinstance(raw_drop, bool) or not isinstance(raw_drop, int | str):
-        raise MalformedActionError("the action names no question drop")
-    try:
-        drop_id = int(raw_drop)
-    except ValueError:
-        raise MalformedActionError("the question drop id is not a number") from None
+    drop_id = _drop_id(data.get("drop"))
     if "option" in data:
         option = data["option"]
-        if not isinstance(option, str) or not option:
+        if not isinstance(option, str) or not OPTION_RE.fullmatch(option):
             raise MalformedActionError("the chosen option is not an option id")
         return drop_id, (option,)
     options = data.get("options", "")
-    if not isinstance(options, str):
+    if not isinstance(options, str) or len(options) > 1024:
         raise MalformedActionError("the chosen options are not option ids")
-    return drop_id, tuple(o.strip() for o in options.split(",") if o.strip())
+    return drop_id, _option_ids([o.strip() for o in options.split(",") if o.strip()])
 
 
 def execute_action(value: Any) -> tuple[str, dict[str, Any]]:

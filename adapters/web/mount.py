@@ -14,6 +14,7 @@ from adapters.web.api import api_error, api_router
 from adapters.web.dashboard import dashboard_router, refusal, render
 from adapters.web.dashboard_settings import DashboardSettings
 from adapters.web.gate import Gate
+from adapters.web.study_admins import study_admins_router
 from bot.errors import NotFoundError, StudybotError
 from bot.service.context import Core
 
@@ -36,6 +37,7 @@ def mount_dashboard(
     app.state.dashboard_gate = gate
     app.include_router(dashboard_router(gate))
     app.include_router(admin_router(gate, content_dir))
+    app.include_router(study_admins_router(gate))
     app.include_router(api_router(gate))
 
     def session_of(request: Request) -> Grant | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.ports import ChannelRef
 from bot.service.context import Core
@@ -17,12 +20,15 @@ async def set_study_admin(
     """Make a member a study admin of the channel's team (or stop them being one).
 
     The door checks that the person asking is allowed to do this (a workspace admin or owner in
-    Slack, a team owner in Teams) before calling.
+    Slack, a team owner in Teams) before calling. An empty `display_name` keeps the name already
+    stored (the command line knows only ids).
     """
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
-        member_id = await upsert_member(conn, team.org_id, user_id, display_name, now)
+        member_id = await _known_member(conn, team.org_id, user_id) if not display_name else None
+        if member_id is None:
+            member_id = await upsert_member(conn, team.org_id, user_id, display_name, now)
         stmt = insert_for(conn, team_members).values(
             team_id=team.id,
             member_id=member_id,
@@ -52,3 +58,31 @@ async def is_study_admin(core: Core, channel: ChannelRef, user_id: str) -> bool:
             .where(members.c.user_id == user_id)
         )
     return bool(value)
+
+
+@dataclass(frozen=True)
+class StudyAdmin:
+    user_id: str
+    display_name: str
+
+
+async def list_study_admins(core: Core, channel: ChannelRef) -> list[StudyAdmin]:
+    """The study admins of the channel's team, by name (NotFoundError for an unknown channel)."""
+    async with core.db.read() as conn:
+        team = await find_team(conn, channel)
+        rows = await conn.execute(
+            select(members.c.user_id, members.c.display_name)
+            .join(team_members, team_members.c.member_id == members.c.id)
+            .where(team_members.c.team_id == team.id)
+            .where(team_members.c.is_admin.is_(True))
+            .where(members.c.org_id == team.org_id)
+            .order_by(members.c.display_name, members.c.user_id)
+        )
+        return [StudyAdmin(r.user_id, r.display_name) for r in rows]
+
+
+async def _known_member(conn: AsyncConnection, org_id: int, user_id: str) -> int | None:
+    value = await conn.scalar(
+        select(members.c.id).where(members.c.org_id == org_id).where(members.c.user_id == user_id)
+    )
+    return int(value) if value is not None else None

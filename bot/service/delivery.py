@@ -24,7 +24,13 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
         message_id = await core.platform(cmd.channel.platform).post_question(cmd.channel, card)
     except DeliveryError as exc:
         await drops.finish_held_post(
-            core, card.drop_id, holder, message_id=None, error=str(exc), permanent=exc.permanent
+            core,
+            card.drop_id,
+            holder,
+            message_id=None,
+            error=str(exc),
+            permanent=exc.permanent,
+            retry_after=exc.retry_after,
         )
         raise
     except Exception as exc:

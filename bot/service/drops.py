@@ -206,8 +206,10 @@ async def finish_held_post(
     message_id: str | None,
     error: str | None = None,
     permanent: bool = False,
+    retry_after: float | None = None,
 ) -> None:
-    """Record how a held post went: posted (open), failed for good, or left to the engine."""
+    """Record how a held post went: posted (open), failed for good, or left to the engine
+    (not before `retry_after` seconds when the platform asked to wait)."""
     if message_id is not None:
         values: dict[str, object] = {
             "status": OPEN,
@@ -219,8 +221,9 @@ async def finish_held_post(
         }
     elif permanent:
         values = {"status": FAILED, "last_error": (error or "")[:500]}
-    else:  # the delivery engine retries it from now on
-        values = {"next_attempt_at": core.clock.now(), "last_error": (error or "")[:500]}
+    else:  # the delivery engine retries it from now on (or once the platform's wait is over)
+        wait = timedelta(seconds=max(0.0, retry_after or 0.0))
+        values = {"next_attempt_at": core.clock.now() + wait, "last_error": (error or "")[:500]}
     async with core.db.write() as conn:
         await conn.execute(
             update(drops)

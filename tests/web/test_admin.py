@@ -114,3 +114,56 @@ async def test_content_page_shows_stats_and_lint(core: Core, web: httpx.AsyncCli
     assert "look alike" in html
     await sign_in(web, core, role="manager")
     assert (await web.get("/admin/content")).status_code == 403
+
+
+async def test_admin_appoints_and_removes_study_admins(core: Core, web: httpx.AsyncClient) -> None:
+    from bot.service.admins import is_study_admin
+
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    page = await web.get("/admin/teams/C-alpha-1/admins")
+    assert page.status_code == 200
+    assert "no study admins yet" in page.text
+    added = await web.post(
+        "/admin/teams/C-alpha-1/admins",
+        data={"csrf": csrf, "action": "add", "user": "U-new", "name": "Nia"},
+    )
+    assert added.status_code == 303
+    listing = (await web.get(added.headers["location"])).text
+    assert "U-new is now a study admin." in listing
+    assert "Nia" in listing
+    assert await is_study_admin(core, ALPHA, "U-new")
+    assert not await is_study_admin(core, BETA, "U-new")
+    bad = await web.post("/admin/teams/C-alpha-1/admins", data={"csrf": csrf, "action": "add"})
+    assert bad.status_code == 400
+    assert "Give the member&#39;s id" in bad.text or "Give the member's id" in bad.text
+    removed = await web.post(
+        "/admin/teams/C-alpha-1/admins", data={"csrf": csrf, "action": "remove", "user": "U-new"}
+    )
+    assert removed.status_code == 303
+    assert not await is_study_admin(core, ALPHA, "U-new")
+    forged = await web.post(
+        "/admin/teams/C-alpha-1/admins", data={"csrf": "wrong", "action": "add", "user": "U-x"}
+    )
+    assert forged.status_code in (400, 403)
+    assert not await is_study_admin(core, ALPHA, "U-x")
+
+
+async def test_managers_and_other_orgs_cannot_change_study_admins(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    from bot.service.admins import is_study_admin
+
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="manager")
+    refused = await web.post(
+        "/admin/teams/C-alpha-1/admins", data={"csrf": csrf, "action": "add", "user": "U-m"}
+    )
+    assert refused.status_code == 403
+    assert (await web.get("/admin/teams/C-alpha-1/admins")).status_code == 403
+    csrf = await sign_in(web, core, role="admin", workspace="T-BETA")
+    other = await web.post(
+        "/admin/teams/C-alpha-2/admins", data={"csrf": csrf, "action": "add", "user": "U-b"}
+    )
+    assert other.status_code == 404
+    assert not await is_study_admin(core, ALPHA, "U-m")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.adapters.teams.official_renderer import renderer_problems
+
 MAX_VERSION = (1, 5)
 MAX_CARD_BYTES = 28 * 1024  # Teams' message size limit (the card is most of the message)
 MAX_ACTIONS = 6  # Teams' host config shows at most six actions per set
@@ -149,5 +151,8 @@ def _actions(
 
 
 def assert_valid_card(card: Any) -> None:
+    """Teams' rules above, then the official adaptivecards renderer's validation (target 1.5)."""
     problems = check_card(card)
     assert not problems, "\n".join(problems)
+    official = renderer_problems(card)
+    assert not official, "adaptivecards renderer: " + "\n".join(official)

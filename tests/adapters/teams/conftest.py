@@ -111,7 +111,9 @@ def answer(drop_id: int, option: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def install(**kwargs: Any) -> dict[str, Any]:
+    """The team install's conversationUpdate; Owen (a roster owner) installs unless told."""
     kwargs.setdefault("channel", None)
+    kwargs.setdefault("person", OWEN)
     team = kwargs.get("team", TEAM_A)
     result = activity("conversationUpdate", membersAdded=[{"id": BOT}], **kwargs)
     result["channelData"]["eventType"] = "teamMemberAdded"

@@ -51,6 +51,8 @@ class FakeConnector:
     expected_token: str | None = None
     key_id: str = "test-key"
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)  # team id -> details
+    channels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # team id -> channels
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -70,6 +72,11 @@ class FakeConnector:
             "aadObjectId": aad_object_id,
             "userRole": role,
         }
+
+    def add_team(self, team_id: str, name: str, channels: dict[str, str | None]) -> None:
+        """A team as Teams reports it: its details and its channels (General has no name)."""
+        self.teams[team_id] = {"id": team_id, "name": name, "aadGroupId": "group-" + name}
+        self.channels[team_id] = [{"id": cid, "name": cname} for cid, cname in channels.items()]
 
     def sent(self, method: str = "POST") -> list[Call]:
         with self._lock:
@@ -108,6 +115,14 @@ class FakeConnector:
             jwk.update({"kid": self.key_id, "use": "sig", "endorsements": ["msteams"]})
             return 200, {}, {"keys": [jwk]}
         parts = [unquote(p) for p in path.split("?", 1)[0].strip("/").split("/")]
+        if method == "GET" and len(parts) in (3, 4) and parts[:2] == ["v3", "teams"]:
+            team = self.teams.get(parts[2])
+            if team is None:
+                return 404, {}, _error("NotFound", "team not found")
+            if len(parts) == 3:
+                return 200, {}, team
+            if parts[3] == "conversations":
+                return 200, {}, {"conversations": self.channels.get(parts[2], [])}
         if len(parts) < 3 or parts[:2] != ["v3", "conversations"]:
             return 404, {}, _error("NotFound", f"no route {path}")
         if self.expected_token is not None and headers.get("Authorization") != (

@@ -206,13 +206,13 @@ async def test_the_roster_decides_who_owns_the_team(door: TeamsDoor, core: Core)
 async def test_an_unexpected_failure_gets_an_apology_not_a_crash(
     core: Core, connector: Any
 ) -> None:
-    from tests.adapters.teams.conftest import open_door
+    from tests.adapters.teams.conftest import GRACE, open_door
 
     async def broken_roster(turn_context: Any, user_key: str) -> None:
         raise RuntimeError("roster exploded")
 
     async for door in open_door(core, connector, roster=broken_roster):
-        await door.post(install())
+        await door.post(install(person=GRACE))  # Owen is no study admin: the roster is asked
         response = await door.post(message("schedule", person=OWEN))
         assert response.status_code == 200
         assert door.connector.sent("POST")[-1].body["text"].startswith("Sorry, something went")
@@ -221,3 +221,38 @@ async def test_an_unexpected_failure_gets_an_apology_not_a_crash(
         assert failed.status_code == 200
         assert failed.json()["statusCode"] == 500
         assert failed.json()["type"] == "application/vnd.microsoft.error"
+
+
+async def test_the_production_credentials_keep_authentication_on(
+    core: Core, connector: Any
+) -> None:
+    """The real factory (no test credentials injected): a request without a token is refused."""
+    from adapters.teams.auth import credentials_factory
+    from adapters.teams.settings import AppType, TeamsSettings
+    from tests.adapters.teams.conftest import APP_ID, open_door
+
+    variants = [
+        TeamsSettings(
+            enabled=True,
+            app_id=APP_ID,
+            app_password="secret",
+            app_type=AppType.SINGLE_TENANT,
+            tenant_id=TENANT_A,
+        ),
+        TeamsSettings(
+            enabled=True, app_id=APP_ID, app_password="secret", app_type=AppType.MULTI_TENANT
+        ),
+        TeamsSettings(
+            enabled=True, app_id=APP_ID, app_type=AppType.USER_ASSIGNED_MSI, tenant_id=TENANT_A
+        ),
+    ]
+    for settings in variants:
+        factory = credentials_factory(settings)
+        assert not await factory.is_authentication_disabled(), settings
+        assert await factory.is_valid_app_id(APP_ID), settings
+        async for door in open_door(core, connector, settings):
+            refused = await door.post(install())
+            assert refused.status_code == 401, settings
+            assert refused.json()["error"]["message"].startswith("a valid Bot Framework token")
+    assert connector.sent("POST") == []
+    assert await count(core, teams_conversations) == 0

@@ -114,7 +114,7 @@ async def test_only_owners_and_study_admins_administer(harness: Harness, core: C
     await harness.invoke(execute("schedule", SCHEDULE, person=OWEN))
     assert (await get_schedule(core, STUDY)) is not None
     assert (
-        "Only team owners can choose"
+        "Only team owners and study admins can choose"
         in (await harness.say("admin add", mentions=(GRACE,), person=ADA)).text
     )
     done = await harness.say("admin add", mentions=(ADA,), person=OWEN)

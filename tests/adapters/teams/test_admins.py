@@ -1,0 +1,78 @@
+"""Who may administer in a real tenant, where the roster may report nobody as "owner"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ports import ChannelRef
+from bot.service.admins import is_study_admin
+from bot.service.context import Core
+from tests.adapters.teams.card_rules import assert_valid_card
+from tests.adapters.teams.conftest import (
+    ADA,
+    CHANNEL_A,
+    GRACE,
+    OWEN,
+    SCHEDULE,
+    TEAM_A,
+    TENANT_A,
+    TeamsDoor,
+    activity,
+    execute,
+    install,
+    message,
+)
+from tests.adapters.teams.fake_connector import FakeConnector
+
+
+def nobody_owns(connector: FakeConnector) -> None:
+    """As Microsoft documents the roster: "user" (or "guest") for everyone."""
+    for member in connector.members.values():
+        member["userRole"] = "user"
+
+
+def last_text(connector: FakeConnector) -> str:
+    return str(connector.sent("POST")[-1].body.get("text"))
+
+
+async def test_the_installer_is_the_first_study_admin_and_is_told_so(
+    door: TeamsDoor, core: Core
+) -> None:
+    nobody_owns(door.connector)
+    assert (await door.post(install(person=ADA))).status_code == 200
+    welcome = door.connector.sent("POST")[-1].body["attachments"][0]["content"]
+    assert_valid_card(welcome)
+    assert "Ada added studybot to this team, so Ada is its first study admin" in str(welcome)
+    assert await is_study_admin(core, ChannelRef("teams", TENANT_A, TEAM_A), ADA.aad)
+
+    refused = await door.post(execute("schedule", SCHEDULE, person=GRACE))
+    assert "Only team owners and study admins" in refused.json()["value"]
+    saved = await door.post(execute("schedule", SCHEDULE, person=ADA))  # in another channel
+    assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
+    await door.post(message("drop", person=GRACE))
+    assert "Only team owners and study admins" in last_text(door.connector)
+    await door.post(message("admin add", mentions=(GRACE,), person=ADA))
+    assert last_text(door.connector) == "Grace is now a study admin."
+    before = len(door.connector.sent("POST"))
+    await door.post(message("drop", person=GRACE))
+    posted = door.connector.sent("POST")[before:]
+    assert [p.conversation_id for p in posted] == [CHANNEL_A]  # the question, no refusal
+    assert posted[0].body["attachments"][0]["content"]["actions"]
+
+
+async def test_installation_update_makes_its_sender_admin(door: TeamsDoor, core: Core) -> None:
+    nobody_owns(door.connector)
+    event: dict[str, Any] = activity(
+        "installationUpdate", action="add", person=GRACE, channel=TEAM_A
+    )
+    event["conversation"]["id"] = TEAM_A
+    assert (await door.post(event)).status_code == 200
+    assert await is_study_admin(core, ChannelRef("teams", TENANT_A, TEAM_A), GRACE.aad)
+    saved = await door.post(execute("schedule", SCHEDULE, person=GRACE))
+    assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
+
+
+async def test_a_roster_owner_still_counts(door: TeamsDoor) -> None:
+    await door.post(install(person=ADA))
+    saved = await door.post(execute("schedule", SCHEDULE, person=OWEN))  # "owner" in the roster
+    assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
