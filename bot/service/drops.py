@@ -18,6 +18,7 @@ from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
 from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
+from bot.service.reveal_scores import score_drop
 from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import answers, drops, organisations, schedules, teams
@@ -43,6 +44,7 @@ class DropRecord:
     channel: ChannelRef
     timezone: str
     attempts: int = 0
+    scored_at: datetime | None = None  # when its answers' points joined member_stats
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
@@ -142,6 +144,7 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             channel=ChannelRef(row.platform, row.external_id, row.channel_id),
             timezone=row.timezone,
             attempts=row.attempts,
+            scored_at=row.scored_at,
         )
         for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(drop_ids)})
     }
@@ -166,7 +169,11 @@ async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None)
 
 
 async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard]:
-    """Close the answer window now (if still open); return the drop as closed and its reveal."""
+    """Close the answer window now (if still open); return the drop as closed and its reveal.
+
+    In the same transaction the drop's answers are scored (once, however often this runs):
+    from here on its points and accuracy show in leaderboards, reports and readiness.
+    """
     now = core.clock.now()
     async with core.db.write() as conn:
         drop = await get_drop(conn, cmd.drop_id, cmd.channel)
@@ -177,6 +184,12 @@ async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard
                 .where(drops.c.id == drop.id)
                 .values(status=CLOSED, closed_at=now, closes_at=drop.closes_at)
             )
+        if (
+            drop.status in SHOWN
+            and drop.scored_at is None
+            and await score_drop(conn, drop.id, drop.team_id, drop.timezone, now)
+        ):
+            drop = replace(drop, scored_at=now)
         return drop, await _reveal(core, conn, drop)
 
 
