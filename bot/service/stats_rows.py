@@ -34,13 +34,13 @@ StatsKey = tuple[int, str, date, str, int]  # team, period, period start, domain
 
 def stats_totals(entries: Iterable[StatsEntry]) -> dict[StatsKey, list[int]]:
     """The entries summed per aggregate row (answered, correct, points)."""
-    starts: dict[tuple[str, date], list[tuple[str, date]]] = {}
+    starts: dict[tuple[str, datetime], list[tuple[str, date]]] = {}  # an answer batch: one
     totals: dict[StatsKey, list[int]] = defaultdict(lambda: [0, 0, 0])
     for e in entries:
-        day = local_date(e.answered_at, e.timezone)
-        periods = starts.get((e.timezone, day))
+        periods = starts.get((e.timezone, e.answered_at))
         if periods is None:
-            periods = starts[(e.timezone, day)] = [
+            day = local_date(e.answered_at, e.timezone)
+            periods = starts[(e.timezone, e.answered_at)] = [
                 (period.value, start) for period, start in period_starts(day).items()
             ]
         for period, start in periods:
