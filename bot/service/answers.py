@@ -5,7 +5,10 @@ its own outcome: recorded, already answered, closed, or a clear error that store
 
 An answer adds only to the count of answers in member_stats: its points and correctness join the
 aggregate when the drop is revealed (reveal_scores), so that nothing others can see gives the
-answer away before then. An answer that lands after its drop was scored counts in full at once.
+answer away before then. The batch reads its drops under a lock that a reveal scoring one of them
+waits for (or that waits for the reveal, and then sees the drop closed), so each answer is scored
+exactly once. An answer to a drop already scored (one that was open during the upgrade that
+brought this rule) counts in full at once.
 """
 
 from __future__ import annotations
@@ -33,15 +36,12 @@ from bot.service.group_commit import GroupCommit
 from bot.service.stats_rows import StatsEntry, add_to_stats
 from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
-from bot.storage.tables import answers, drops, members, team_members
+from bot.storage.tables import answers, members, team_members
 
 # The batch's query and upserts are built once (per dialect for the upserts): building a
 # statement costs more than executing it with a few dozen rows.
 FIRST_ANSWERS = select(answers.c.drop_id, answers.c.member_id, answers.c.option_ids).where(
     tuple_(answers.c.drop_id, answers.c.member_id).in_(bindparam("keys", expanding=True))
-)
-SCORED_DROPS = select(drops.c.id).where(
-    drops.c.id.in_(bindparam("ids", expanding=True)), drops.c.scored_at.is_not(None)
 )
 
 
@@ -84,7 +84,7 @@ async def record_batch(
     now = core.clock.now()
     results: list[AnswerFeedback | Exception | None] = [None] * len(batch)
     async with core.db.write() as conn:
-        drops = await load_drops(conn, {cmd.drop_id for cmd in batch})
+        drops = await load_drops(conn, {cmd.drop_id for cmd in batch}, key_share=True)
         first: list[_Accepted] = []
         doubled: list[_Accepted] = []  # a second click by the same member inside this batch
         seen: set[tuple[int, str]] = set()
@@ -107,7 +107,8 @@ async def record_batch(
             fresh = [a for a in first if (a.drop.id, a.member_id) in stored]
             repeats = [a for a in first if (a.drop.id, a.member_id) not in stored] + doubled
             await _advance_streaks(conn, fresh, now)
-            await _add_to_stats(conn, fresh, await _scored_drops(conn, fresh), now)
+            scored = {a.drop.id for a in fresh if a.drop.scored_at is not None}
+            await _add_to_stats(conn, fresh, scored, now)
             earlier = await _first_answers(conn, repeats)
             for a in fresh:
                 results[a.index] = _recorded(a)
@@ -269,22 +270,6 @@ async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: d
         )
     for rows in rounds:
         await conn.execute(_writes(conn).streaks, rows)
-
-
-async def _scored_drops(conn: AsyncConnection, fresh: list[_Accepted]) -> set[int]:
-    """The batch's drops whose answers were already scored (see reveal_scores.score_drop).
-
-    On SQLite the batch's write transaction excludes every other writer, so the drops as read
-    at its start are still true. On PostgreSQL a reveal may have committed while this batch
-    waited on the drop's row (the reveal locks it, and inserting an answer checks its key), so
-    the drops are read again, after the insert, in a statement that sees that commit.
-    """
-    scored = {a.drop.id for a in fresh if a.drop.scored_at is not None}
-    if fresh and conn.dialect.name == "postgresql":
-        ids = sorted({a.drop.id for a in fresh} - scored)
-        if ids:
-            scored.update(await conn.scalars(SCORED_DROPS, {"ids": ids}))
-    return scored
 
 
 async def _add_to_stats(

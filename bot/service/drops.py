@@ -126,8 +126,21 @@ DROPS_BY_ID = (
 )
 
 
-async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, DropRecord]:
-    """The drops that exist among `drop_ids`, by id, with their team's channel and time zone."""
+# The answer batch's read on PostgreSQL: the key-share lock waits for a reveal that is scoring
+# one of these drops (reveal_scores locks it FOR UPDATE) and then reads the drop as it left it.
+DROPS_BY_ID_KEY_SHARE = DROPS_BY_ID.with_for_update(read=True, key_share=True, of=drops)
+
+
+async def load_drops(
+    conn: AsyncConnection, drop_ids: set[int], *, key_share: bool = False
+) -> dict[int, DropRecord]:
+    """The drops that exist among `drop_ids`, by id, with their team's channel and time zone.
+
+    With `key_share` (PostgreSQL only; SQLite has one writer at a time anyway), the drops are
+    locked against a concurrent reveal until the transaction ends.
+    """
+    locked = key_share and conn.dialect.name == "postgresql"
+    query = DROPS_BY_ID_KEY_SHARE if locked else DROPS_BY_ID
     return {
         row.id: DropRecord(
             id=row.id,
@@ -146,7 +159,7 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             attempts=row.attempts,
             scored_at=row.scored_at,
         )
-        for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(drop_ids)})
+        for row in await conn.execute(query, {"ids": sorted(drop_ids)})
     }
 
 

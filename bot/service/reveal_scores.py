@@ -46,9 +46,9 @@ async def score_drop(
     runs from the drop's post). Returns whether this call did the scoring.
     """
     if conn.dialect.name == "postgresql":
-        # FOR UPDATE waits for answer batches that inserted an answer to this drop and have not
-        # committed yet (their key check holds a share lock on the row), so their answers are
-        # read below; batches that come later wait for this commit and then see scored_at.
+        # FOR UPDATE waits for answer batches that read this drop and have not committed yet
+        # (they hold a key-share lock on its row, see answers.record_batch), so their answers
+        # are read below; batches that come later wait for this commit, then see it closed.
         await conn.execute(LOCK_DROP, {"drop_id": drop_id})
     if await conn.scalar(CLAIM, {"drop_id": drop_id, "now": now}) is None:
         return False
