@@ -2,6 +2,13 @@
 
 Answers arriving together are written in one transaction (see group_commit); each still gets
 its own outcome: recorded, already answered, closed, or a clear error that stored nothing.
+
+An answer adds only to the count of answers in member_stats: its points and correctness join the
+aggregate when the drop is revealed (reveal_scores), so that nothing others can see gives the
+answer away before then. The batch reads its drops under a lock that a reveal scoring one of them
+waits for (or that waits for the reveal, and then sees the drop closed), so each answer is scored
+exactly once. An answer to a drop already scored (one that was open during the upgrade that
+brought this rule) counts in full at once.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -18,7 +25,7 @@ from sqlalchemy import bindparam, case, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
-from bot.domain.periods import local_date, local_time_text, period_starts
+from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
 from bot.errors import InvalidInputError, NotFoundError
@@ -26,9 +33,10 @@ from bot.service.commands import SubmitAnswer
 from bot.service.context import Core
 from bot.service.drops import DropRecord, load_drops, visible_drop
 from bot.service.group_commit import GroupCommit
+from bot.service.stats_rows import StatsEntry, add_to_stats
 from bot.service.views import AnswerFeedback, AnswerStatus
 from bot.storage.dialect import insert_for
-from bot.storage.tables import answers, member_stats, members, team_members
+from bot.storage.tables import answers, members, team_members
 
 # The batch's query and upserts are built once (per dialect for the upserts): building a
 # statement costs more than executing it with a few dozen rows.
@@ -76,7 +84,7 @@ async def record_batch(
     now = core.clock.now()
     results: list[AnswerFeedback | Exception | None] = [None] * len(batch)
     async with core.db.write() as conn:
-        drops = await load_drops(conn, {cmd.drop_id for cmd in batch})
+        drops = await load_drops(conn, {cmd.drop_id for cmd in batch}, key_share=True)
         first: list[_Accepted] = []
         doubled: list[_Accepted] = []  # a second click by the same member inside this batch
         seen: set[tuple[int, str]] = set()
@@ -99,7 +107,8 @@ async def record_batch(
             fresh = [a for a in first if (a.drop.id, a.member_id) in stored]
             repeats = [a for a in first if (a.drop.id, a.member_id) not in stored] + doubled
             await _advance_streaks(conn, fresh, now)
-            await _add_to_stats(conn, fresh, now)
+            scored = {a.drop.id for a in fresh if a.drop.scored_at is not None}
+            await _add_to_stats(conn, fresh, scored, now)
             earlier = await _first_answers(conn, repeats)
             for a in fresh:
                 results[a.index] = _recorded(a)
@@ -263,52 +272,36 @@ async def _advance_streaks(conn: AsyncConnection, fresh: list[_Accepted], now: d
         await conn.execute(_writes(conn).streaks, rows)
 
 
-async def _add_to_stats(conn: AsyncConnection, fresh: list[_Accepted], now: datetime) -> None:
-    """Add the answers to the members' week, month and all-time rows (the leaderboard aggregate)."""
-    if not fresh:
-        return
-    starts: dict[str, list[tuple[str, date]]] = {}  # the batch's periods, per time zone
-    totals: dict[tuple[int, str, date, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for a in fresh:
-        periods = starts.get(a.drop.timezone)
-        if periods is None:
-            day = local_date(now, a.drop.timezone)
-            periods = starts[a.drop.timezone] = [
-                (period.value, start) for period, start in period_starts(day).items()
-            ]
-        for period, start in periods:
-            row = totals[(a.drop.team_id, period, start, a.question.domain_id, a.member_id)]
-            row[0] += 1
-            row[1] += int(a.correct)
-            row[2] += a.points
-    await conn.execute(
-        _writes(conn).stats,
-        [
-            {
-                "team_id": team_id,
-                "period": period,
-                "period_start": start,
-                "domain_id": domain_id,
-                "member_id": member_id,
-                "answered": answered,
-                "correct": correct,
-                "points": points,
-            }
-            for (team_id, period, start, domain_id, member_id), (answered, correct, points) in (
-                sorted(totals.items())  # one lock order for every writer
+async def _add_to_stats(
+    conn: AsyncConnection, fresh: list[_Accepted], scored: set[int], now: datetime
+) -> None:
+    """Count the answers in the members' week, month and all-time rows (the leaderboard
+    aggregate); their points and correctness only if their drop is already scored."""
+    await add_to_stats(
+        conn,
+        (
+            StatsEntry(
+                a.drop.team_id,
+                a.member_id,
+                a.question.domain_id,
+                a.drop.timezone,
+                now,
+                1,
+                int(a.correct) if a.drop.id in scored else 0,
+                a.points if a.drop.id in scored else 0,
             )
-        ],
+            for a in fresh
+        ),
     )
 
 
 @dataclass(frozen=True)
 class _Writes:
-    """The four upserts of a batch, for one database dialect."""
+    """The three upserts of a batch, for one database dialect."""
 
     members: Any
     answers: Any
     streaks: Any
-    stats: Any
 
 
 _WRITES: dict[str, _Writes] = {}
@@ -324,7 +317,6 @@ def _writes(conn: AsyncConnection) -> _Writes:
 def _build_writes(conn: AsyncConnection) -> _Writes:
     member = insert_for(conn, members)
     streak = insert_for(conn, team_members)
-    stat = insert_for(conn, member_stats)
     return _Writes(
         members=member.on_conflict_do_update(
             index_elements=[members.c.org_id, members.c.user_id],
@@ -336,20 +328,6 @@ def _build_writes(conn: AsyncConnection) -> _Writes:
         streaks=streak.on_conflict_do_update(
             index_elements=[team_members.c.team_id, team_members.c.member_id],
             set_=_streak_after(streak.excluded.streak_last_seq),
-        ),
-        stats=stat.on_conflict_do_update(
-            index_elements=[
-                member_stats.c.team_id,
-                member_stats.c.period,
-                member_stats.c.period_start,
-                member_stats.c.domain_id,
-                member_stats.c.member_id,
-            ],
-            set_={
-                "answered": member_stats.c.answered + stat.excluded.answered,
-                "correct": member_stats.c.correct + stat.excluded.correct,
-                "points": member_stats.c.points + stat.excluded.points,
-            },
         ),
     )
 

@@ -18,6 +18,7 @@ from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
 from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
+from bot.service.reveal_scores import score_drop
 from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import answers, drops, organisations, schedules, teams
@@ -43,6 +44,7 @@ class DropRecord:
     channel: ChannelRef
     timezone: str
     attempts: int = 0
+    scored_at: datetime | None = None  # when its answers' points joined member_stats
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
@@ -124,8 +126,21 @@ DROPS_BY_ID = (
 )
 
 
-async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, DropRecord]:
-    """The drops that exist among `drop_ids`, by id, with their team's channel and time zone."""
+# The answer batch's read on PostgreSQL: the key-share lock waits for a reveal that is scoring
+# one of these drops (reveal_scores locks it FOR UPDATE) and then reads the drop as it left it.
+DROPS_BY_ID_KEY_SHARE = DROPS_BY_ID.with_for_update(read=True, key_share=True, of=drops)
+
+
+async def load_drops(
+    conn: AsyncConnection, drop_ids: set[int], *, key_share: bool = False
+) -> dict[int, DropRecord]:
+    """The drops that exist among `drop_ids`, by id, with their team's channel and time zone.
+
+    With `key_share` (PostgreSQL only; SQLite has one writer at a time anyway), the drops are
+    locked against a concurrent reveal until the transaction ends.
+    """
+    locked = key_share and conn.dialect.name == "postgresql"
+    query = DROPS_BY_ID_KEY_SHARE if locked else DROPS_BY_ID
     return {
         row.id: DropRecord(
             id=row.id,
@@ -142,8 +157,9 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             channel=ChannelRef(row.platform, row.external_id, row.channel_id),
             timezone=row.timezone,
             attempts=row.attempts,
+            scored_at=row.scored_at,
         )
-        for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(drop_ids)})
+        for row in await conn.execute(query, {"ids": sorted(drop_ids)})
     }
 
 
@@ -166,7 +182,11 @@ async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None)
 
 
 async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard]:
-    """Close the answer window now (if still open); return the drop as closed and its reveal."""
+    """Close the answer window now (if still open); return the drop as closed and its reveal.
+
+    In the same transaction the drop's answers are scored (once, however often this runs):
+    from here on its points and accuracy show in leaderboards, reports and readiness.
+    """
     now = core.clock.now()
     async with core.db.write() as conn:
         drop = await get_drop(conn, cmd.drop_id, cmd.channel)
@@ -177,6 +197,12 @@ async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard
                 .where(drops.c.id == drop.id)
                 .values(status=CLOSED, closed_at=now, closes_at=drop.closes_at)
             )
+        if (
+            drop.status in SHOWN
+            and drop.scored_at is None
+            and await score_drop(conn, drop.id, drop.team_id, drop.timezone, now)
+        ):
+            drop = replace(drop, scored_at=now)
         return drop, await _reveal(core, conn, drop)
 
 

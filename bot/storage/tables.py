@@ -146,6 +146,8 @@ drops = Table(
     Column("lease_until", UTCDateTime, nullable=True),
     Column("last_error", String(500), nullable=True),
     Column("posted_at", UTCDateTime, nullable=True),
+    # when the drop's answers were added to the points and accuracy of member_stats (at reveal)
+    Column("scored_at", UTCDateTime, nullable=True),
     UniqueConstraint("team_id", "seq"),
     Index("ix_drops_team_status", "team_id", "status"),
     Index("ix_drops_status_next_attempt", "status", "next_attempt_at"),

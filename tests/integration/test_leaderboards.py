@@ -45,6 +45,7 @@ async def test_ranking_by_points_with_deterministic_ties(core: Core) -> None:
     card = await drop(core)
     for user, right in [("zed", True), ("amy", True), ("bob", False), ("cat", True)]:
         await answer(core, card, user, right)
+    await close_drop(core, CloseDrop(card.drop_id, CHANNEL))  # points count from the reveal
     board = await show_leaderboard(core, ShowLeaderboard(CHANNEL, Period.ALL))
     # equal points and counts: alphabetical by display name, so the order never flickers
     assert [(r.rank, r.user_id) for r in board.rows] == [
@@ -92,6 +93,7 @@ async def test_limit_keeps_the_asking_member_row(core: Core) -> None:
     for i in range(5):
         await answer(core, card, f"user{i}", True)
     await answer(core, card, "last", False)
+    await close_drop(core, CloseDrop(card.drop_id, CHANNEL))
     board = await show_leaderboard(
         core, ShowLeaderboard(CHANNEL, Period.ALL, user_id="last", limit=3)
     )
@@ -133,6 +135,8 @@ async def test_org_report_covers_its_teams_and_never_another_org(core: Core) -> 
     await answer(core, b, "amy", True, SECOND_TEAM)
     for i in range(5):
         await answer(core, other, f"outsider{i}", True, OTHER_ORG_CHANNEL)
+    for card, channel in ((a, CHANNEL), (b, SECOND_TEAM), (other, OTHER_ORG_CHANNEL)):
+        await close_drop(core, CloseDrop(card.drop_id, channel))
     report = await show_org_report(core, ShowOrgReport("fake", "org-1", Period.ALL))
     assert [t.team_name for t in report.teams] == ["Team chan-1", "Team chan-2"]
     first = report.teams[0]

@@ -45,3 +45,47 @@ async def test_schema_matches_the_models(database: Database) -> None:
             )
         )
     assert diff == []
+
+
+async def test_0006_marks_drops_that_were_already_scored(database: Database) -> None:
+    """Drops answered before 0006 had their points counted at once: they are marked scored,
+    so their reveal adds nothing twice; pending drops (no answers yet) wait for their reveal."""
+    from alembic import command
+    from sqlalchemy import text
+
+    async with database.write() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0005"))
+        await conn.execute(
+            text(
+                "INSERT INTO organisations (id, platform, external_id, name, active, created_at) "
+                "VALUES (1, 'fake', 'o', 'O', true, '2026-03-01 09:00:00')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO teams (id, org_id, channel_id, name, timezone, created_at) "
+                "VALUES (1, 1, 'c', 'T', 'UTC', '2026-03-01 09:00:00')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO questions (id, exam_code, domain_id, objective_id, difficulty, "
+                "body, content_hash, active, updated_at) VALUES ('q1', 'AZ-400', 'D1', 'D1.1', "
+                "1, '{}', 'h', true, '2026-03-01 09:00:00')"
+            )
+        )
+        for seq, status in enumerate(("revealed", "open", "pending"), start=1):
+            await conn.execute(
+                text(
+                    "INSERT INTO drops (id, team_id, seq, question_id, status, option_order, "
+                    "reveal_mode, selection_seed, opened_at, closes_at, attempts) VALUES "
+                    f"({seq}, 1, {seq}, 'q1', '{status}', 'a,b', 'at_close', 0, "
+                    "'2026-03-02 09:00:00', '2026-03-02 17:00:00', 0)"
+                )
+            )
+    await upgrade(database)
+    async with database.read() as conn:
+        marked = dict(
+            (await conn.execute(text("SELECT status, scored_at IS NOT NULL FROM drops"))).all()
+        )
+    assert marked == {"revealed": True, "open": True, "pending": False}

@@ -49,7 +49,8 @@ class FixedClock:
 
 
 def generate(core: Core, seed: int = 1) -> dict[str, list[tuple[Any, ...]]]:
-    """Rows for every table, with member_stats aggregated exactly as the answer path does."""
+    """Rows for every table, with member_stats aggregated exactly as the answer path and the
+    reveal do (every drop here is revealed, so its points and correct answers are in)."""
     rng = random.Random(seed)
     questions = list(core.pack.questions)
     created = NOW - timedelta(days=400)
@@ -87,6 +88,7 @@ def generate(core: Core, seed: int = 1) -> dict[str, list[tuple[Any, ...]]]:
                     opened + timedelta(hours=8),
                     opened + timedelta(hours=8),
                     opened + timedelta(hours=8),
+                    opened + timedelta(hours=8),  # scored at its reveal, like every past drop
                 )
             )
             starts = period_starts(day)
@@ -127,7 +129,7 @@ COLUMNS = {
     "teams": "id, org_id, channel_id, name, timezone, created_at",
     "members": "id, org_id, user_id, display_name, created_at",
     "drops": "id, team_id, seq, question_id, status, option_order, reveal_mode, selection_seed, "
-    "occurrence_key, message_id, opened_at, closes_at, closed_at, revealed_at",
+    "occurrence_key, message_id, opened_at, closes_at, closed_at, revealed_at, scored_at",
     "team_members": "team_id, member_id, joined_at, is_admin, "
     "streak_current, streak_best, streak_last_seq",
     "answers": "id, drop_id, member_id, team_id, domain_id, option_ids, correct, points, "

@@ -78,8 +78,14 @@ async def test_round_trip_drop_answer_close_reveal_leaderboard(
     await client.post(
         "/playground/answer", data={"drop_id": drop_id, "member": "grace", "option": wrong}
     )
-    page = (await client.get("/?member=grace")).text
+    page = (await client.get("/?member=grace&period=all")).text
     assert "2 answers so far" in page
+    # until the reveal, the leaderboard shows the answers but not who was right
+    for rank, name in ((1, "Ada"), (2, "Grace")):
+        assert re.search(
+            rf"<td>{rank}</td><td>{name}</td><td class=\"num\">0</td><td class=\"num\">0/1</td>",
+            page,
+        )
 
     closed = await client.post("/playground/close", data={"drop_id": drop_id, "member": "ada"})
     assert closed.status_code == 303
