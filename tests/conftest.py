@@ -35,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         choice = throwaway_postgres.choose(os.environ)
     except throwaway_postgres.PostgresStartError as exc:
-        raise pytest.UsageError(f"PostgreSQL is required in CI and could not start: {exc}") from None
+        raise pytest.UsageError(f"PostgreSQL is required in CI but did not start: {exc}") from None
     if choice.url is None:
         os.environ[UNAVAILABLE_ENV] = choice.reason
         return
