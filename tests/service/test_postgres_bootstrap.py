@@ -15,9 +15,26 @@ PROBE = ROOT / "tests" / "fixtures" / "postgres_probe" / "probe_postgres.py"
 
 def run_probe(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", str(PROBE), "-q", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "-k", "not sqlite", "-rs"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(PROBE),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-k",
+            "not sqlite",
+            "-rs",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

