@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.ids import parse_id
 from bot.domain.periods import Period
+from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 
 PLATFORM = "teams"
@@ -156,9 +158,9 @@ def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
     if isinstance(raw_drop, bool) or not isinstance(raw_drop, int | str):
         raise MalformedActionError("the action names no question drop")
     try:
-        drop_id = int(raw_drop)
-    except ValueError:
-        raise MalformedActionError("the question drop id is not a number") from None
+        drop_id = parse_id(raw_drop)
+    except InvalidInputError as exc:
+        raise MalformedActionError(str(exc)) from None
     if "option" in data:
         option = data["option"]
         if not isinstance(option, str) or not option:

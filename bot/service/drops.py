@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.ids import valid_id
 from bot.domain.occurrences import closes_after
 from bot.domain.schedule import DEFAULT_WINDOW, RevealMode
 from bot.errors import InvalidInputError, NotFoundError
@@ -143,7 +144,8 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             timezone=row.timezone,
             attempts=row.attempts,
         )
-        for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(drop_ids)})
+        # an id no row can have is simply not found; sent, the database would refuse the query
+        for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(filter(valid_id, drop_ids))})
     }
 
 
