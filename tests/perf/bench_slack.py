@@ -6,9 +6,12 @@ p50/p95/p99 acknowledgement latency (from each request's scheduled send time, so
 and the throughput, and checks that exactly 5,000 answers are stored and every click got its
 private reply. Then it saturates both servers closed-loop (64 requests in flight) to compare
 throughput: ours against a bare bolt AsyncApp whose handler only acknowledges, round by round.
+Between the two, the burst runs again for fresh members beside a stream of unauthenticated
+playground answers naming an impossible drop id (`--bad-rate` a second): its throughput and
+latency should match the clean burst's, with no 5xx for anyone.
 Both servers start as `studybot serve` does (bot.runtime.settle_heap). Usage:
 
-    .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500]
+    .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500] [--bad-rate 20]
         [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -62,6 +66,7 @@ async def serve_studybot(port: int, api_url: str, database_url: str, schema: str
     from adapters.slack.settings import SlackSettings
     from adapters.slack.translate import channel_ref
     from adapters.web.app import create_web_app
+    from adapters.web.playground import register_playground
     from bot.bootstrap import build_core
     from bot.service.commands import RegisterTeam, StartDrop
     from bot.service.directory import register_team
@@ -73,7 +78,8 @@ async def serve_studybot(port: int, api_url: str, database_url: str, schema: str
         db = Database(database_url, schema=schema, pool_size=20)
         settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
         core = await build_core(settings, database=db)
-        app = create_web_app(core, playground=False)
+        app = create_web_app(core, playground=True)  # the bad-id stream's door
+        await register_playground(core)
         door = mount_slack(
             app,
             core,
@@ -89,7 +95,7 @@ async def serve_studybot(port: int, api_url: str, database_url: str, schema: str
         channel = channel_ref(TEAM, CHANNEL)
         await register_team(core, RegisterTeam(channel, "Bench org", "bench"))
         drops: list[dict[str, object]] = []
-        while len(drops) < 2:  # one for the open-loop burst, one for the saturation run
+        while len(drops) < 3:  # the open-loop burst, the saturation run, the burst beside bad ids
             card = await start_drop(core, StartDrop(channel, window=timedelta(days=1)))
             if not card.multiple:  # one click answers it
                 drops.append({"drop_id": card.drop_id, "options": [o.id for o in card.options]})
@@ -283,6 +289,38 @@ async def open_loop(url: str, requests: list[tuple[bytes, dict[str, str]]], rate
     return Result(latencies, elapsed, statuses)
 
 
+BAD_DROP_ID = 2**31  # past PostgreSQL's integer
+
+
+async def bad_id_stream(url: str, rate: float, stop: asyncio.Event) -> dict[int, int]:
+    """Unauthenticated playground answers for an impossible drop at `rate` a second, until
+    `stop`; returns the count of each HTTP status."""
+    statuses: dict[int, int] = {}
+    body = urlencode({"drop_id": str(BAD_DROP_ID), "member": "ada", "option": "a"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with aiohttp.ClientSession() as session:
+        start, sent = time.perf_counter(), 0
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one() -> None:
+            async with session.post(
+                f"{url}/playground/answer", data=body, headers=headers, allow_redirects=False
+            ) as r:
+                await r.read()
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+
+        while not stop.is_set():
+            task = asyncio.create_task(one())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            sent += 1
+            due = start + sent / rate
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, due - time.perf_counter()))
+        await asyncio.gather(*pending)
+    return statuses
+
+
 async def closed_loop(
     url: str, requests: list[tuple[bytes, dict[str, str]]], in_flight: int
 ) -> Result:
@@ -394,6 +432,60 @@ async def run(args: argparse.Namespace) -> None:
                 f"replies: {replies} of {len(burst)} -> {'OK' if ok else 'MISMATCH'}"
             )
 
+            # The burst again for fresh members on the third drop, alone and then beside the
+            # bad-id stream, in alternating rounds so the shared machine's drift mostly cancels.
+            pairs: list[tuple[Result, Result]] = []
+            bad: dict[int, int] = {}
+            for round_ in range(args.bad_rounds):
+                clean_req = signed_clicks(fake, ours.drops[2], args.members, 0.10, f"c{round_}", 5)
+                dirty_req = signed_clicks(fake, ours.drops[2], args.members, 0.10, f"x{round_}", 6)
+                clean = await measured(
+                    ours,
+                    open_loop(ours.url, clean_req, args.rate),
+                    wait_replies(fake, f"c{round_}", len(clean_req)),
+                )
+                stop = asyncio.Event()
+                stream = asyncio.create_task(bad_id_stream(ours.url, args.bad_rate, stop))
+                dirty = await measured(
+                    ours,
+                    open_loop(ours.url, dirty_req, args.rate),
+                    wait_replies(fake, f"x{round_}", len(dirty_req)),
+                )
+                stop.set()
+                for code, n in (await stream).items():
+                    bad[code] = bad.get(code, 0) + n
+                pairs.append((clean, dirty))
+            third = await stored(db, ours.drops[2]["drop_id"])
+            print(
+                f"open loop, {args.bad_rounds} rounds of the burst alone then beside "
+                f"{args.bad_rate:.0f}/s unauthenticated playground answers for drop {BAD_DROP_ID}:"
+            )
+            for round_, (clean, dirty) in enumerate(pairs):
+                print(line(f"clean {round_}", clean))
+                print(line(f"bad ids {round_}", dirty))
+            ratios = [dirty.throughput / clean.throughput for clean, dirty in pairs]
+            p99s = [(clean.quantile(0.99), dirty.quantile(0.99)) for clean, dirty in pairs]
+            errors = sum(
+                n
+                for code, n in [
+                    *bad.items(),
+                    *(i for p in pairs for r in p for i in r.statuses.items()),
+                ]
+                if code >= 500
+            )
+            codes = ", ".join(f"{k}: {v}" for k, v in sorted(bad.items()))
+            ratio = statistics.median(ratios)
+            print(
+                f"  bad-id requests: {sum(bad.values())} (HTTP {codes}); 5xx responses: {errors}; "
+                "throughput beside bad ids / alone per round: "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + f"; median {ratio:.2f}; p99 alone/beside (ms): "
+                + ", ".join(f"{a:.0f}/{b:.0f}" for a, b in p99s)
+            )
+            expected = 2 * args.bad_rounds * args.members
+            print(f"  answers stored for the third drop: {third} (expected {expected})")
+            ok = ok and third == expected and errors == 0 and ratio >= 0.9
+
             # Saturation: the second drop, fresh members, 64 requests in flight; alternate runs.
             results: dict[str, list[Result]] = {"studybot": [], "bare bolt": []}
             for round_ in range(args.rounds):
@@ -446,6 +538,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--bad-rate", type=float, default=20.0)
+    parser.add_argument("--bad-rounds", type=int, default=3)
     parser.add_argument("--saturation", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
