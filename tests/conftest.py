@@ -19,6 +19,7 @@ from bot.storage.database import Database
 from tests.fakes import FakeClock, FakePlatform
 from tests.support import throwaway_postgres
 from tests.support.databases import admin_sql
+from tests.support.migrated_template import start_from_template
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIPACK = FIXTURES / "minipack"
@@ -102,6 +103,7 @@ async def core(
 ) -> AsyncIterator[Core]:
     """A core on the minipack over a fresh database, with a fake clock and platform."""
     settings = Settings.from_env({**settings_env, "STUDYBOT_SELECTION_SEED": "7"})
+    await start_from_template(database)
     built = await build_core(settings, clock=clock, platforms={"fake": platform}, database=database)
     yield built
     await built.db.dispose()
