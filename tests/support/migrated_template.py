@@ -20,15 +20,21 @@ async def start_from_template(db: Database) -> None:
     global _template
     if db.dialect != "sqlite":
         return
-    target = Path(str(make_url(db.url).database))
-    if target.exists():  # already opened: leave it as it is
-        return
     if _template is None:
-        folder = Path(tempfile.mkdtemp(prefix="studybot-template-"))
-        made = Database(f"sqlite:///{folder / 'template.db'}")
+        path = _template_path()
+        made = Database(f"sqlite:///{path}")
         try:
             await upgrade(made)
         finally:
             await made.dispose()  # checkpoints the write-ahead log into the file
-        _template = folder / "template.db"
-    shutil.copyfile(_template, target)
+        _template = path
+    _copy(_template, Path(str(make_url(db.url).database)))
+
+
+def _template_path() -> Path:
+    return Path(tempfile.mkdtemp(prefix="studybot-template-")) / "template.db"
+
+
+def _copy(template: Path, target: Path) -> None:
+    if not target.exists():  # one already opened is left as it is
+        shutil.copyfile(template, target)
