@@ -23,9 +23,7 @@ class SettingsErrors(SettingsError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = tuple(problems)
-        super().__init__(
-            f"{len(problems)} settings need fixing:\n  " + "\n  ".join(self.problems)
-        )
+        super().__init__(f"{len(problems)} settings need fixing:\n  " + "\n  ".join(self.problems))
 
 
 class SettingsProblems:
