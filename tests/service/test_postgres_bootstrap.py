@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+
+from tests.conftest import pytest_configure
 from tests.support.throwaway_postgres import URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +51,10 @@ def test_without_a_named_server_the_postgresql_tests_run_on_a_throwaway_one() ->
     assert "skipped" not in result.stdout
 
 
-def test_in_ci_an_unusable_setting_fails_the_run_instead_of_skipping() -> None:
-    env = {**os.environ, URL_ENV: "off", "CI": "true"}
-    result = run_probe(env)
-    assert result.returncode != 0
-    assert "PostgreSQL is required in CI" in result.stdout + result.stderr
+def test_in_ci_an_unusable_setting_stops_the_run_instead_of_skipping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(URL_ENV, "off")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.UsageError, match="PostgreSQL is required in CI"):
+        pytest_configure(SimpleNamespace())  # type: ignore[arg-type]  # the run's own config
