@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
+# Test processes (pytest-xdist); each gets its own databases. Without a PostgreSQL server named by
+# STUDYBOT_TEST_POSTGRES_URL the run starts a throwaway one (tests/support/throwaway_postgres.py).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test check-python clean bench
 .DEFAULT_GOAL := run
@@ -25,7 +28,7 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check bot adapters tests
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_leaderboard

@@ -24,7 +24,7 @@ from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
 from bot.service.catalog import sync_pack
 from bot.service.context import Core
-from bot.settings import Settings
+from bot.settings import Settings, SettingsProblems
 from bot.storage.database import Database, describe_url
 from bot.storage.migrate import upgrade
 
@@ -78,9 +78,7 @@ async def build_service(
     The doors read their own settings from the same environment, before anything starts, so a
     bad value stops the start with one line naming it.
     """
-    slack = SlackSettings.from_env(env)
-    teams = TeamsSettings.from_env(env)
-    dashboard = DashboardSettings.from_env(env)  # None: no key, so no dashboard, admin or API
+    slack, teams, dashboard = door_settings(env)  # dashboard None: no key, no dashboard or API
     platforms: dict[str, ChatPlatform] = {}
     if settings.playground:
         platforms["web"] = PlaygroundPlatform()
@@ -100,6 +98,18 @@ async def build_service(
     if teams.enabled:
         mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
     return core, app
+
+
+def door_settings(
+    env: Mapping[str, str] | None,
+) -> tuple[SlackSettings, TeamsSettings, DashboardSettings | None]:
+    """Every door's settings, naming all the bad ones at once (SettingsErrors for several)."""
+    problems = SettingsProblems()
+    slack = problems.read(lambda: SlackSettings.from_env(env), SlackSettings(SlackMode.OFF))
+    teams = problems.read(lambda: TeamsSettings.from_env(env), TeamsSettings(enabled=False))
+    dashboard = problems.read(lambda: DashboardSettings.from_env(env), None)
+    problems.raise_if_any()
+    return slack, teams, dashboard
 
 
 async def start_doors(app: FastAPI) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.errors import SettingsError, StudybotError
 from bot.packs.issues import PackError, Severity
-from bot.settings import DEFAULT_CONTENT, Settings
+from bot.settings import DEFAULT_CONTENT, Settings, SettingsProblems
 from bot.storage.database import DatabaseUnavailableError
 
 log = logging.getLogger("studybot")
@@ -82,9 +82,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(_: argparse.Namespace) -> int:
+    from bot.bootstrap import door_settings
     from bot.serve import serve
 
-    settings = Settings.from_env()
+    problems = SettingsProblems()  # the core's and the doors' bad settings, all in one message
+    read = problems.read(Settings.from_env, None)
+    problems.read(lambda: door_settings(None), None)
+    problems.raise_if_any()
+    assert read is not None
+    settings = read
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

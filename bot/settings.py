@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot.errors import SettingsError
 from bot.storage.database import normalize_url
@@ -14,6 +15,38 @@ from bot.storage.database import normalize_url
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+T = TypeVar("T")
+
+
+class SettingsErrors(SettingsError):
+    """Several bad settings at once; the message lists every one, `problems` holds them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{len(problems)} settings need fixing:\n  " + "\n  ".join(self.problems))
+
+
+class SettingsProblems:
+    """Reads settings one by one and keeps going past a bad one, so a start names them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def read(self, load: Callable[[], T], fallback: T) -> T:
+        """`load()`, or `fallback` after noting the SettingsError it raised."""
+        try:
+            return load()
+        except SettingsErrors as exc:
+            self.problems.extend(exc.problems)
+        except SettingsError as exc:
+            self.problems.append(str(exc))
+        return fallback
+
+    def raise_if_any(self) -> None:
+        if len(self.problems) == 1:
+            raise SettingsError(self.problems[0])
+        if self.problems:
+            raise SettingsErrors(self.problems)
 
 
 @dataclass(frozen=True)
@@ -43,47 +76,49 @@ class Settings:
             value = env.get(name)
             return value.strip() if value and value.strip() else None
 
+        problems = SettingsProblems()
+        check = problems.read
+
+        def whole(name: str, default: str, low: int, high: int) -> int:
+            return check(lambda: _int(get(name) or default, name, low, high), low)
+
+        def switch(name: str) -> bool:
+            return check(lambda: parse_switch(get(name) or "on", name), True)
+
         data_dir = Path(get("STUDYBOT_DATA_DIR") or "data")
         raw_url = get("STUDYBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'studybot.db'}"
         content_dir = Path(get("STUDYBOT_CONTENT_DIR") or DEFAULT_CONTENT)
         if not (content_dir / "pack.yaml").is_file():
-            raise SettingsError(
+            problems.problems.append(
                 f"STUDYBOT_CONTENT_DIR: no pack.yaml in {content_dir}; point it at an exam pack "
                 "folder such as content/az400"
             )
         log_level = (get("STUDYBOT_LOG_LEVEL") or "INFO").upper()
         if log_level not in LOG_LEVELS:
-            raise SettingsError(
+            problems.problems.append(
                 f"STUDYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
             )
         seed = get("STUDYBOT_SELECTION_SEED")
-        return cls(
-            database_url=normalize_url(raw_url),
+        settings = cls(
+            database_url=check(lambda: normalize_url(raw_url), raw_url),
             data_dir=data_dir,
             content_dir=content_dir,
             host=get("STUDYBOT_HOST") or "127.0.0.1",
-            port=_int(get("STUDYBOT_PORT") or "8000", "STUDYBOT_PORT", 1, 65535),
+            port=whole("STUDYBOT_PORT", "8000", 1, 65535),
             log_level=log_level,
-            speed_bonus=_int(get("STUDYBOT_SPEED_BONUS") or "0", "STUDYBOT_SPEED_BONUS", 0, 100),
-            selection_seed=_int(seed, "STUDYBOT_SELECTION_SEED", 0, 2**62) if seed else None,
-            playground=parse_switch(get("STUDYBOT_PLAYGROUND") or "on", "STUDYBOT_PLAYGROUND"),
-            scheduler=parse_switch(get("STUDYBOT_SCHEDULER") or "on", "STUDYBOT_SCHEDULER"),
-            tick_seconds=_int(get("STUDYBOT_TICK_SECONDS") or "5", "STUDYBOT_TICK_SECONDS", 1, 300),
-            grace_minutes=_int(
-                get("STUDYBOT_GRACE_MINUTES") or "120", "STUDYBOT_GRACE_MINUTES", 0, 24 * 60
-            ),
-            lease_seconds=_int(
-                get("STUDYBOT_LEASE_SECONDS") or "300", "STUDYBOT_LEASE_SECONDS", 5, 3600
-            ),
-            max_attempts=_int(get("STUDYBOT_MAX_ATTEMPTS") or "6", "STUDYBOT_MAX_ATTEMPTS", 1, 50),
-            org_posts_per_second=_int(
-                get("STUDYBOT_ORG_POSTS_PER_SECOND") or "10",
-                "STUDYBOT_ORG_POSTS_PER_SECOND",
-                1,
-                1000,
-            ),
+            speed_bonus=whole("STUDYBOT_SPEED_BONUS", "0", 0, 100),
+            selection_seed=whole("STUDYBOT_SELECTION_SEED", "0", 0, 2**62) if seed else None,
+            playground=switch("STUDYBOT_PLAYGROUND"),
+            scheduler=switch("STUDYBOT_SCHEDULER"),
+            tick_seconds=whole("STUDYBOT_TICK_SECONDS", "5", 1, 300),
+            grace_minutes=whole("STUDYBOT_GRACE_MINUTES", "120", 0, 24 * 60),
+            lease_seconds=whole("STUDYBOT_LEASE_SECONDS", "300", 5, 3600),
+            max_attempts=whole("STUDYBOT_MAX_ATTEMPTS", "6", 1, 50),
+            org_posts_per_second=whole("STUDYBOT_ORG_POSTS_PER_SECOND", "10", 1, 1000),
             replica_name=get("STUDYBOT_REPLICA_NAME") or f"{socket.gethostname()}:{os.getpid()}",
         )
+        problems.raise_if_any()
+        return settings
 
 
 def _int(raw: str, name: str, low: int, high: int) -> int:

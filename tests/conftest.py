@@ -1,4 +1,4 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), a core, fakes."""
+"""Shared fixtures: databases (SQLite always, PostgreSQL named or throwaway), a core, fakes."""
 
 from __future__ import annotations
 
@@ -17,25 +17,44 @@ from bot.service.directory import register_team
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes import FakeClock, FakePlatform
+from tests.support import throwaway_postgres
 from tests.support.databases import admin_sql
+from tests.support.migrated_template import start_from_template
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIPACK = FIXTURES / "minipack"
 PG_ENV = "STUDYBOT_TEST_POSTGRES_URL"
 
 
+UNAVAILABLE_ENV = "STUDYBOT_TEST_POSTGRES_UNAVAILABLE"  # why there is no server, for workers
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pick the PostgreSQL server once per run (xdist workers inherit the choice)."""
+    if hasattr(config, "workerinput"):
+        return
+    try:
+        choice = throwaway_postgres.choose(os.environ)
+    except throwaway_postgres.PostgresStartError as exc:
+        raise pytest.UsageError(f"PostgreSQL is required in CI but did not start: {exc}") from None
+    if choice.url is None:
+        os.environ[UNAVAILABLE_ENV] = choice.reason
+        return
+    os.environ[PG_ENV] = choice.url
+    if choice.started is not None:
+        config.add_cleanup(choice.started.stop)
+
+
 def postgres_url() -> str | None:
-    """The PostgreSQL URL for tests; in CI it must be set and reachable, elsewhere optional."""
-    url = os.environ.get(PG_ENV)
-    if not url and os.environ.get("CI") == "true":
-        url = "postgresql://postgres@127.0.0.1:5432/test"
-    return url
+    """The PostgreSQL URL for tests: the named server, or the throwaway one this run started."""
+    url = os.environ.get(PG_ENV, "").strip()
+    return None if url in ("", throwaway_postgres.OFF) else url
 
 
 def _skip_or_fail(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"PostgreSQL is required in CI: {reason}")
-    pytest.skip(f"PostgreSQL tests skipped: {reason} (set {PG_ENV} to run them)")
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -48,7 +67,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         return
     url = postgres_url()
     if not url:
-        _skip_or_fail(f"{PG_ENV} is not set")
+        _skip_or_fail(os.environ.get(UNAVAILABLE_ENV) or f"{PG_ENV} is off")
     assert url is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
@@ -84,6 +103,7 @@ async def core(
 ) -> AsyncIterator[Core]:
     """A core on the minipack over a fresh database, with a fake clock and platform."""
     settings = Settings.from_env({**settings_env, "STUDYBOT_SELECTION_SEED": "7"})
+    await start_from_template(database)
     built = await build_core(settings, clock=clock, platforms={"fake": platform}, database=database)
     yield built
     await built.db.dispose()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.errors import SettingsError
+from bot.settings import SettingsProblems
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -59,40 +60,57 @@ class SlackSettings:
         if not api_url.endswith("/"):
             api_url += "/"
 
+        problems = SettingsProblems()  # every missing or malformed variable, not only the first
+
         def need(name: str, prefix: str = "") -> str:
             value = get(name)
             if value is None:
-                raise SettingsError(f"{name} is required when STUDYBOT_SLACK_MODE={mode.value}")
+                problems.problems.append(
+                    f"{name} is required when STUDYBOT_SLACK_MODE={mode.value}"
+                )
+                return ""
             if prefix and not value.startswith(prefix):
-                raise SettingsError(f"{name} must start with {prefix!r} (check the value)")
+                problems.problems.append(f"{name} must start with {prefix!r} (check the value)")
             return value
+
+        def checked(settings: SlackSettings) -> SlackSettings:
+            problems.raise_if_any()
+            return settings
 
         if mode is SlackMode.OFF:
             return cls(mode)
         if mode is SlackMode.SINGLE:
-            return cls(
-                mode,
-                signing_secret=need("STUDYBOT_SLACK_SIGNING_SECRET"),
-                bot_token=need("STUDYBOT_SLACK_BOT_TOKEN", "xoxb-"),
-                api_url=api_url,
+            return checked(
+                cls(
+                    mode,
+                    signing_secret=need("STUDYBOT_SLACK_SIGNING_SECRET"),
+                    bot_token=need("STUDYBOT_SLACK_BOT_TOKEN", "xoxb-"),
+                    api_url=api_url,
+                )
             )
         if mode is SlackMode.SOCKET:
-            return cls(
+            return checked(
+                cls(
+                    mode,
+                    bot_token=need("STUDYBOT_SLACK_BOT_TOKEN", "xoxb-"),
+                    app_token=need("STUDYBOT_SLACK_APP_TOKEN", "xapp-"),
+                    api_url=api_url,
+                )
+            )
+        raw_keys = need("STUDYBOT_SLACK_TOKEN_KEY")
+        keys = tuple(k.strip() for k in raw_keys.split(",") if k.strip())
+        if raw_keys:
+            problems.read(lambda: _check_keys(keys), None)
+        return checked(
+            cls(
                 mode,
-                bot_token=need("STUDYBOT_SLACK_BOT_TOKEN", "xoxb-"),
-                app_token=need("STUDYBOT_SLACK_APP_TOKEN", "xapp-"),
+                signing_secret=need("STUDYBOT_SLACK_SIGNING_SECRET"),
+                client_id=need("STUDYBOT_SLACK_CLIENT_ID"),
+                client_secret=need("STUDYBOT_SLACK_CLIENT_SECRET"),
+                token_keys=keys,
+                redirect_uri=get("STUDYBOT_SLACK_REDIRECT_URI"),
                 api_url=api_url,
             )
-        keys = tuple(k.strip() for k in need("STUDYBOT_SLACK_TOKEN_KEY").split(",") if k.strip())
-        _check_keys(keys)
-        return cls(
-            mode,
-            signing_secret=need("STUDYBOT_SLACK_SIGNING_SECRET"),
-            client_id=need("STUDYBOT_SLACK_CLIENT_ID"),
-            client_secret=need("STUDYBOT_SLACK_CLIENT_SECRET"),
-            token_keys=keys,
-            redirect_uri=get("STUDYBOT_SLACK_REDIRECT_URI"),
-            api_url=api_url,
         )
 
 

@@ -6,7 +6,9 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from bot.domain.ids import parse_id
 from bot.domain.periods import Period
+from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
 
@@ -39,7 +41,7 @@ def answer_from_button(value: object) -> tuple[int, str]:
     match = ANSWER_VALUE.match(value) if isinstance(value, str) else None
     if match is None:
         raise MalformedPayload("answer button value is not drop:option")
-    return int(match.group(1)), match.group(2)
+    return _drop_id(match.group(1)), match.group(2)
 
 
 def answer_from_checkboxes(
@@ -50,7 +52,7 @@ def answer_from_checkboxes(
         raise MalformedPayload("submit button value is not a drop id")
     values = state.get("values") if isinstance(state, Mapping) else None
     if values is None:
-        return int(submit_value), ()
+        return _drop_id(submit_value), ()
     block = values.get(block_id, {}) if isinstance(values, Mapping) else None
     element = block.get(action_id, {}) if isinstance(block, Mapping) else None
     if not isinstance(element, Mapping):
@@ -64,7 +66,14 @@ def answer_from_checkboxes(
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", value):
             raise MalformedPayload("a selected option has no usable value")
         chosen.append(value)
-    return int(submit_value), tuple(chosen)
+    return _drop_id(submit_value), tuple(chosen)
+
+
+def _drop_id(raw: str) -> int:
+    try:
+        return parse_id(raw)
+    except InvalidInputError as exc:
+        raise MalformedPayload(str(exc)) from None
 
 
 @dataclass(frozen=True)

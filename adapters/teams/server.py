@@ -22,10 +22,24 @@ from bot.service.context import Core
 
 log = logging.getLogger("studybot.teams")
 MAX_BODY = 256 * 1024  # Teams activities are far smaller
+MAX_DEPTH = 64  # activities nest a dozen levels at most (card data included)
 
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": status, "message": message}}, status_code=status)
+
+
+def _depth(value: object) -> int:
+    """How deeply JSON objects and arrays nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def parse_activity(body: bytes) -> Any:
@@ -34,8 +48,12 @@ def parse_activity(body: bytes) -> Any:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError("the body is not JSON") from None
+    except RecursionError:  # nested past the parser's own limit
+        raise ValueError(f"the activity is nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(payload, dict):
         raise ValueError("the body is not a JSON object")
+    if _depth(payload) > MAX_DEPTH:
+        raise ValueError(f"the activity is nested more than {MAX_DEPTH} levels deep")
     try:
         activity = Activity().deserialize(payload)
     except Exception:  # msrest raises DeserializationError and assorted TypeErrors

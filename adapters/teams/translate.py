@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.ids import parse_id
 from bot.domain.periods import Period
+from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 
 PLATFORM = "teams"
@@ -148,22 +150,13 @@ class MalformedActionError(ValueError):
     """Card data that no card of ours produces (a missing or non-numeric drop id …)."""
 
 
-MAX_DROP_ID = 2**31 - 1  # the database's integer: larger ids cannot name a drop
-OPTION_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
-MAX_OPTIONS = 16
-
-
 def _drop_id(raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise MalformedActionError("the action names no question drop")
-    if isinstance(raw, str):
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
-            raise MalformedActionError("the question drop id is not a number in range")
-        raw = int(raw)
-    drop_id = int(raw)
-    if not 1 <= drop_id <= MAX_DROP_ID:
-        raise MalformedActionError("the question drop id is out of range")
-    return drop_id
+    try:
+        return parse_id(raw)
+    except InvalidInputError as exc:
+        raise MalformedActionError(str(exc)) from None
 
 
 def _option_ids(values: list[str]) -> tuple[str, ...]:

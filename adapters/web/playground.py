@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
 from bot.errors import StudybotError
 from bot.ports import ChannelRef
@@ -116,24 +117,25 @@ def playground_router(core: Core) -> APIRouter:
 
     @router.post("/playground/answer")
     async def answer(
-        drop_id: Annotated[int, Form()],
+        drop_id: FormStr,
         member: FormStr = "ada",
         option: Annotated[list[str] | None, Form()] = None,
     ) -> Response:
         if member not in MEMBERS:
             return _back("ada", error=f"Unknown demo member {member!r}.")
         try:
-            feedback = await submit_answer(
-                core, SubmitAnswer(CHANNEL, drop_id, member, MEMBERS[member], tuple(option or ()))
+            cmd = SubmitAnswer(
+                CHANNEL, parse_id(drop_id), member, MEMBERS[member], tuple(option or ())
             )
+            feedback = await submit_answer(core, cmd)
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note=f"{MEMBERS[member]}: {feedback.message}")
 
     @router.post("/playground/close")
-    async def close(drop_id: Annotated[int, Form()], member: FormStr = "ada") -> Response:
+    async def close(drop_id: FormStr, member: FormStr = "ada") -> Response:
         try:
-            await delivery.close_and_reveal(core, CloseDrop(drop_id, CHANNEL))
+            await delivery.close_and_reveal(core, CloseDrop(parse_id(drop_id), CHANNEL))
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note="The question is closed; the answer is revealed below.")

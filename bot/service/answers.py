@@ -25,7 +25,8 @@ from sqlalchemy import bindparam, case, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
-from bot.domain.periods import local_time_text
+from bot.domain.ids import parse_id
+from bot.domain.periods import local_date, local_time_text, period_starts
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
 from bot.errors import InvalidInputError, NotFoundError
@@ -48,6 +49,8 @@ FIRST_ANSWERS = select(answers.c.drop_id, answers.c.member_id, answers.c.option_
 # A batch costs a few milliseconds however small it is; waiting 2 ms for more answers before
 # writing took about a tenth off each click's CPU under a burst on SQLite (docs/slack.md).
 BATCH_LINGER_SECONDS = 0.002
+MAX_USER_ID = 64  # members.user_id
+MAX_OPTIONS, MAX_OPTION_ID = 26, 32  # an answer names at most every option, each id is short
 
 
 async def submit_answer(core: Core, cmd: SubmitAnswer) -> AnswerFeedback:
@@ -57,9 +60,29 @@ async def submit_answer(core: Core, cmd: SubmitAnswer) -> AnswerFeedback:
 
 def queue_answer(core: Core, cmd: SubmitAnswer) -> asyncio.Future[AnswerFeedback]:
     """submit_answer without a coroutine: the future settles once the answer's batch is written."""
+    refused = _refusal(cmd)
+    if refused is not None:  # bad input never joins, slows or fails the shared batch
+        future: asyncio.Future[AnswerFeedback] = asyncio.get_running_loop().create_future()
+        future.set_exception(refused)
+        return future
     if core.answer_queue is None:
         core.answer_queue = GroupCommit(partial(record_batch, core), linger=BATCH_LINGER_SECONDS)
     return core.answer_queue.enqueue(cmd)
+
+
+def _refusal(cmd: SubmitAnswer) -> InvalidInputError | None:
+    """Why the answer cannot be stored at all, checked before it is queued (None if it can)."""
+    try:
+        parse_id(cmd.drop_id)
+    except InvalidInputError as exc:
+        return exc
+    if not 0 < len(cmd.user_id) <= MAX_USER_ID:
+        return InvalidInputError(
+            f"The member id must be 1 to {MAX_USER_ID} characters long. Nothing was recorded."
+        )
+    if len(cmd.option_ids) > MAX_OPTIONS or any(len(o) > MAX_OPTION_ID for o in cmd.option_ids):
+        return InvalidInputError("Those are not this question's options. Nothing was recorded.")
+    return None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.ids import valid_id
 from bot.domain.occurrences import closes_after
 from bot.domain.schedule import DEFAULT_WINDOW, RevealMode
 from bot.errors import InvalidInputError, NotFoundError
@@ -159,7 +160,7 @@ async def load_drops(
             attempts=row.attempts,
             scored_at=row.scored_at,
         )
-        for row in await conn.execute(query, {"ids": sorted(drop_ids)})
+        for row in await conn.execute(query, {"ids": sorted(filter(valid_id, drop_ids))})
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import event, text
 
@@ -14,6 +12,7 @@ from bot.service.context import Core
 from bot.service.views import AnswerStatus
 from bot.storage.database import Database
 from tests.conftest import CHANNEL, register
+from tests.support.waiting import until
 
 
 def count_checkouts(db: Database) -> list[int]:
@@ -37,6 +36,7 @@ async def notes(db: Database) -> list[str]:
 
 
 async def test_writes_in_quick_succession_share_one_checkout(database: Database) -> None:
+    database._warm_seconds = 3600.0  # "quick" however slow a loaded machine makes the loop
     await make_table(database)
     checkouts = count_checkouts(database)
     for n in range(3):
@@ -85,9 +85,10 @@ async def test_an_answer_is_kept_when_the_server_closed_the_warm_connection(core
     card = await drop_service.start_drop(core, StartDrop(CHANNEL))
     async with core.db.write() as conn:  # this connection stays warm
         pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+        driver = (await conn.get_raw_connection()).driver_connection
     async with core.db.read() as conn:  # as a restart or an idle timeout would
         await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    await asyncio.sleep(0.2)  # the hang-up reaches the client
+    await until(driver.is_closed, what="the hang-up to reach the client")
     question = core.questions[card.question_id]
     cmd = SubmitAnswer(CHANNEL, card.drop_id, "ann", "Ann", question.option_ids[: question.pick])
     feedback = await answer_service.submit_answer(core, cmd)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.bootstrap import build_service, stop_doors
 from bot.errors import SettingsError
-from bot.settings import Settings
+from bot.settings import Settings, SettingsErrors
 from bot.storage.database import Database
 from tests.conftest import MINIPACK
 from tests.service.test_startup import studybot
@@ -134,3 +134,39 @@ async def test_dashboard_is_mounted_only_with_a_key(tmp_path: Path) -> None:
         await core.db.dispose()
     assert refused.status_code == 403
     assert anonymous.status_code in (401, 403)
+
+
+async def test_every_bad_door_setting_is_named_at_once(tmp_path: Path) -> None:
+    env = env_for(
+        tmp_path,
+        STUDYBOT_SLACK_MODE="oauth",
+        STUDYBOT_SLACK_CLIENT_ID="1.2",
+        STUDYBOT_SLACK_TOKEN_KEY="not-a-fernet-key",
+        STUDYBOT_TEAMS="on",
+        STUDYBOT_WEB_SECRET="short",
+    )
+    with pytest.raises(SettingsErrors) as raised:
+        await statuses(tmp_path, env)
+    named = sorted(p.split()[0].rstrip(":") for p in raised.value.problems)
+    assert named == [
+        "STUDYBOT_SLACK_CLIENT_SECRET",
+        "STUDYBOT_SLACK_SIGNING_SECRET",
+        "STUDYBOT_SLACK_TOKEN_KEY",
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_WEB_SECRET",
+    ]
+
+
+def test_serve_names_the_core_and_door_settings_together() -> None:
+    refused = studybot(
+        "serve",
+        env={
+            "STUDYBOT_PORT": "eighty",
+            "STUDYBOT_SLACK_MODE": "single",
+            "STUDYBOT_SLACK_BOT_TOKEN": "xoxp-user-token",
+        },
+    )
+    assert refused.returncode == 2
+    assert "3 settings need fixing:" in refused.stderr
+    for name in ("STUDYBOT_PORT", "STUDYBOT_SLACK_SIGNING_SECRET", "STUDYBOT_SLACK_BOT_TOKEN"):
+        assert name in refused.stderr

@@ -37,7 +37,7 @@ def service(env: dict[str, str]):  # type: ignore[no-untyped-def]
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -47,7 +47,7 @@ def service(env: dict[str, str]):  # type: ignore[no-untyped-def]
         yield base
     finally:
         proc.terminate()
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=60)
 
 
 def test_bad_input_is_refused_with_the_reason(env: dict[str, str], service: str) -> None:
@@ -122,7 +122,7 @@ def test_a_queued_drop_arrives_in_the_playground(env: dict[str, str], service: s
     queued = studybot("schedule", "drop-now", "--channel", PLAYGROUND, "--focus", "D2", env=env)
     assert queued.returncode == 0, queued.stderr
     assert "Queued question #1 (D2 D2.1)" in queued.stdout
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # a loaded machine starts slowly
     page = ""
     while time.monotonic() < deadline:
         page = httpx.get(f"{service}/").text

@@ -130,7 +130,7 @@ def launch(per_org_rate: int, *, delay: float = 0.0) -> tuple[subprocess.Popen[b
     command += ["--per-org-rate", str(per_org_rate), "--delay", str(delay)]
     process = subprocess.Popen(command, cwd=Path(__file__).parents[2])
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # a loaded machine starts slowly
     while time.monotonic() < deadline:
         try:
             httpx.get(f"{base}/stats", timeout=1)

@@ -9,6 +9,10 @@ import pytest
 
 from bot.service.group_commit import GroupCommit
 
+# Loop time is simulated (looptime): sleeps and the linger take no real time, and their order is
+# the same however loaded the machine is.
+pytestmark = pytest.mark.looptime
+
 
 async def test_concurrent_items_are_written_in_shared_batches() -> None:
     batches: list[list[int]] = []

@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.periods import Period, local_date, period_start, period_starts
 from bot.errors import SettingsError
-from bot.settings import Settings
+from bot.settings import Settings, SettingsErrors
 from bot.storage.database import normalize_url
 
 
@@ -62,3 +62,28 @@ def test_month_and_all_time_starts() -> None:
         Period.MONTH: date(2026, 3, 1),
         Period.ALL: date(1970, 1, 1),
     }
+
+
+def test_every_bad_setting_is_named_at_once() -> None:
+    env = {
+        "STUDYBOT_PORT": "eighty",
+        "STUDYBOT_LOG_LEVEL": "LOUD",
+        "STUDYBOT_SPEED_BONUS": "-1",
+        "STUDYBOT_SCHEDULER": "sometimes",
+        "STUDYBOT_DATABASE_URL": "mysql://x/y",
+        "STUDYBOT_CONTENT_DIR": "/nowhere",
+    }
+    with pytest.raises(SettingsErrors) as raised:
+        Settings.from_env(env)
+    named = [p.split()[0].rstrip(":") for p in raised.value.problems]
+    assert sorted(named) == sorted(env)
+    assert str(raised.value).startswith("6 settings need fixing:")
+    for problem in raised.value.problems:
+        assert problem in str(raised.value)
+
+
+def test_one_bad_setting_reads_as_one_line() -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"STUDYBOT_TICK_SECONDS": "0"})
+    assert not isinstance(raised.value, SettingsErrors)
+    assert str(raised.value) == "STUDYBOT_TICK_SECONDS must be a whole number from 1 to 300, got 0"

@@ -117,7 +117,9 @@ async def test_bad_form_input_is_reported_not_crashed(
     assert missing.status_code == 303
     assert "no+question+drop+999" in missing.headers["location"]
     malformed = await client.post("/playground/answer", data={"drop_id": "not-a-number"})
-    assert malformed.status_code == 422
+    assert malformed.status_code == 303  # back to the page, saying what was wrong
+    assert "is+not+a+question+drop+id" in malformed.headers["location"]
+    assert (await client.post("/playground/answer", data={})).status_code == 422
     stranger = await client.post(
         "/playground/answer", data={"drop_id": "1", "member": "eve", "option": "a"}
     )
@@ -135,3 +137,21 @@ async def test_healthz_is_503_when_the_database_is_gone(
     assert response.json() == {"status": "unavailable", "database": "unreachable"}
     await core.db.dispose()
     core.db = working
+
+
+@pytest.mark.parametrize("bad_id", ["2147483648", "9223372036854775808", "１", "1_0", "-1"])
+async def test_an_id_no_drop_can_have_is_bad_input_not_a_server_error(
+    service: tuple[Core, httpx.AsyncClient], bad_id: str
+) -> None:
+    core, client = service
+    await client.post("/playground/drop", data={"member": "ada"})
+    (drop_id,) = open_drop_ids((await client.get("/?member=ada")).text)
+    for path, data in [
+        ("/playground/answer", {"drop_id": bad_id, "member": "ada", "option": "a"}),
+        ("/playground/close", {"drop_id": bad_id, "member": "ada"}),
+    ]:
+        response = await client.post(path, data=data)
+        assert response.status_code == 303, (path, response.text)
+        assert "digits+0-9" in response.headers["location"]
+    async with core.db.read() as conn:
+        assert (await get_drop(conn, drop_id)).status == "open"  # "１" did not close drop 1

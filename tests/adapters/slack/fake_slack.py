@@ -121,7 +121,7 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     async def wait_for(
-        self, predicate: Callable[[], Any], within: float = 5.0, what: str = "a condition"
+        self, predicate: Callable[[], Any], within: float = 60.0, what: str = "a condition"
     ) -> Any:
         """Poll until predicate() is truthy (background listeners finish after the ack)."""
         deadline = time.monotonic() + within

@@ -44,7 +44,7 @@ async def stored_answers(core: Core, drop_id: int | None = None) -> int:
         return int(await conn.scalar(query) or 0)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 60.0) -> None:
     """Poll an async check until it holds (work that runs after the ack), failing on timeout."""
     deadline = time.monotonic() + within
     while not await check():
