@@ -150,6 +150,10 @@ class MalformedActionError(ValueError):
     """Card data that no card of ours produces (a missing or non-numeric drop id …)."""
 
 
+OPTION_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+MAX_OPTIONS = 16
+
+
 def _drop_id(raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise MalformedActionError("the action names no question drop")

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.exam import Question, QuestionType
 from bot.domain.ids import parse_id
-from bot.domain.periods import local_date, local_time_text, period_starts
+from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
 from bot.errors import InvalidInputError, NotFoundError
