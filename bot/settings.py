@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import SettingsError
+from bot.secret_files import with_secret_files
+from bot.shipped import shipped
 from bot.storage.database import normalize_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
+DEFAULT_CONTENT = shipped(Path(__file__).resolve().parent, "bundled/content/az400", "content/az400")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -37,7 +38,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        env = with_secret_files(os.environ if env is None else env)
 
         def get(name: str) -> str | None:
             value = env.get(name)
