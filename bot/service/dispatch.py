@@ -106,8 +106,43 @@ class DeliveryEngine:
         self.rng = rng or random.Random()
         self._recorder: GroupCommit[dict[str, object], None] = GroupCommit(self._record_many)
         self._events_pruned_at: datetime | None = None
+        self.stopping = False  # set by stop(): no new work; what is held is handed back
+        self._active: set[asyncio.Task[object]] = set()
+
+    def stop(self) -> None:
+        """Take no more work (safe to call from a signal handler); `drain` finishes the stop."""
+        self.stopping = True
+
+    async def drain(self, grace: float) -> int:
+        """Stop, let posts already under way finish for up to `grace` seconds, cancel what is
+        left, and release every drop this replica still holds so another replica takes it on its
+        next tick instead of after the lease. Returns how many drops were released."""
+        self.stop()
+        current = asyncio.current_task()
+        running = {t for t in self._active if t is not current and not t.done()}
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        async with self.core.db.write() as conn:
+            released = await conn.execute(
+                update(drops_table)
+                .where(drops_table.c.lease_owner == self.settings.owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+        if released.rowcount:
+            log.info("released %d drop(s) for the other replicas", released.rowcount)
+        return int(released.rowcount or 0)
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._active.add(task)
+            task.add_done_callback(self._active.discard)
 
     async def tick(self) -> TickReport:
+        self._track()
         planned = await plan_due_drops(
             self.core,
             grace=self.settings.grace,
@@ -131,6 +166,9 @@ class DeliveryEngine:
 
     async def deliver_due(self) -> tuple[int, int]:
         """Post every pending drop whose time has come; returns (posted, failed for good)."""
+        self._track()
+        if self.stopping:
+            return 0, 0
         now = self.core.clock.now()
         claimed = await self._claim(
             and_(
@@ -164,6 +202,9 @@ class DeliveryEngine:
             card = drop_service.card_of(self.core, drop, opened_at=opened, closes_at=closes)
             try:
                 async with self.pacer.turn(drop.channel):
+                    if self.stopping:  # not posted: hand it back, this claim not counted
+                        await self._release(drop.id, attempts=attempts - 1)
+                        return "released"
                     message_id = await platform.post_question(drop.channel, card)
             except DeliveryError as exc:
                 short_wait = exc.retry_after is not None and exc.retry_after <= QUICK_RETRY_WAIT
@@ -255,6 +296,8 @@ class DeliveryEngine:
 
     async def reveal_due(self) -> int:
         """Close every drop whose window has ended, reveal it in place and post the result."""
+        if self.stopping:
+            return 0
         now = self.core.clock.now()
         claimed = await self._claim(
             and_(
@@ -311,6 +354,8 @@ class DeliveryEngine:
         """On each schedule's digest day, after its drop time, post last week's leaderboards."""
         now = self.core.clock.now()
         sent = 0
+        if self.stopping:
+            return sent
         for record in await list_schedules(self.core):
             s = record.schedule
             today = local_date(now, s.timezone)

@@ -85,7 +85,9 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def installed_location(installed: Installed, module: str, cwd: Path) -> Path:
-    out = installed.run("python", "-c", f"import {module}; print({module}.__file__)", env=clean_env(), cwd=cwd)
+    out = installed.run(
+        "python", "-c", f"import {module}; print({module}.__file__)", env=clean_env(), cwd=cwd
+    )
     assert out.returncode == 0, out.stderr
     return Path(out.stdout.strip())
 

@@ -70,7 +70,15 @@ def test_installed_studybot_serves_every_page_from_an_empty_folder(
 
         link = installed.run(
             "studybot",
-            *("dashboard-link", "--platform", "web", "--workspace", "playground", "--role", "admin"),
+            *(
+                "dashboard-link",
+                "--platform",
+                "web",
+                "--workspace",
+                "playground",
+                "--role",
+                "admin",
+            ),
             env=env,
             cwd=empty_dir,
         )
