@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
+# linters and validators for deploy/ (tests/deploy/tools.txt), kept out of the service's venv
+DEPLOY_TOOLS ?= .venv-deploy
 
 .PHONY: run test check-python clean bench
 .DEFAULT_GOAL := run
@@ -18,14 +20,20 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
+$(DEPLOY_TOOLS)/.installed: tests/deploy/tools.txt | check-python
+	$(PYTHON) -m venv $(DEPLOY_TOOLS)
+	$(DEPLOY_TOOLS)/bin/python -m pip install -q --upgrade pip
+	$(DEPLOY_TOOLS)/bin/python -m pip install -q -r tests/deploy/tools.txt
+	@touch $@
+
 run: $(VENV)/.installed
 	$(BIN)/studybot serve
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed
 	$(BIN)/ruff check bot adapters tests
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	STUDYBOT_DEPLOY_TOOLS=$(abspath $(DEPLOY_TOOLS))/bin $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_leaderboard
@@ -36,4 +44,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_web
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEPLOY_TOOLS) data .pytest_cache .mypy_cache .ruff_cache

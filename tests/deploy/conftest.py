@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +13,14 @@ from tests.deploy.installed import Installed, build_and_install
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    return build_and_install(tmp_path_factory.mktemp("wheel"))
+def installed() -> Iterator[Installed]:
+    # outside pytest's 0700 temporary folder, so the image's unprivileged user can reach it
+    work = Path(tempfile.mkdtemp(prefix="studybot-wheel-"))
+    work.chmod(0o755)
+    try:
+        yield build_and_install(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture
