@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import signal
 import threading
@@ -13,6 +15,7 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from fastapi import FastAPI
 
 from bot.bootstrap import build_service, start_doors, stop_doors
 from bot.runtime import settle_heap
@@ -23,7 +26,8 @@ from bot.settings import Settings
 
 log = logging.getLogger("studybot")
 REQUESTS_GRACE = 5  # seconds for accepted requests (answers awaiting their batch) to finish
-ENGINE_GRACE = 3.0  # then seconds for posts under way; a stop takes well under 10 s in all
+ENGINE_GRACE = 3.0  # then seconds for posts under way
+FOLLOW_UP_GRACE = 1.0  # then for private replies; a stop takes well under 10 s in all
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -70,10 +74,20 @@ async def serve(settings: Settings) -> None:
             ticker.shutdown(wait=False)
         for engine in engines:
             await engine.drain(ENGINE_GRACE)
+        await _finish_follow_ups(app)
         await stop_doors(app)
         await core.db.dispose()
         restore()
     log.info("studybot stopped")
+
+
+async def _finish_follow_ups(app: FastAPI) -> None:
+    """Private replies to answers already stored (Slack) get a moment before the door closes."""
+    door = app.state.slack
+    if door is not None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FOLLOW_UP_GRACE):
+                await door.deps.background.settle()
 
 
 def _exit_cleanly_after_signals() -> Callable[[], None]:
