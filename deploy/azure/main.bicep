@@ -46,9 +46,16 @@ param postgresTier string = 'Burstable'
 param postgresStorageGb int = 32
 param postgresVersion string = '16'
 
-@description('Entra ID group or user (object id) that administers PostgreSQL; no password admin.')
+@description('Entra ID group (object id and name) that administers PostgreSQL.')
 param postgresAdminObjectId string
 param postgresAdminName string
+
+@description('Login of the server\'s password administrator (creates the studybot role).')
+param postgresAdminLogin string = 'pgadmin'
+
+@description('Its password: passed as a Key Vault reference in the parameters file, never inline.')
+@secure()
+param postgresAdminPassword string
 
 @description('Log retention in days.')
 param logRetentionDays int = 30
@@ -93,12 +100,14 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: postgresVersion
+    administratorLogin: postgresAdminLogin
+    administratorLoginPassword: postgresAdminPassword
     storage: { storageSizeGB: postgresStorageGb, autoGrow: 'Enabled' }
     backup: { backupRetentionDays: 14, geoRedundantBackup: 'Disabled' }
     highAvailability: { mode: 'Disabled' }
     authConfig: {
       activeDirectoryAuth: 'Enabled'
-      passwordAuth: 'Disabled'
+      passwordAuth: 'Enabled' // studybot signs in as its own role with a password from Key Vault
       tenantId: tenantId
     }
   }

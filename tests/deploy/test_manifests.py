@@ -87,3 +87,4 @@ def test_checkov_finds_nothing_in_deploy(tmp_path: Path) -> None:
     assert "Failed checks: 0" in result.stdout
     assert "kubernetes scan results" in result.stdout
     assert "dockerfile scan results" in result.stdout
+    assert "bicep scan results" in result.stdout
