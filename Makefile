@@ -6,6 +6,8 @@ PIP    := $(BIN)/python -m pip
 # Test processes (pytest-xdist); each gets its own databases. Without a PostgreSQL server named by
 # STUDYBOT_TEST_POSTGRES_URL the run starts a throwaway one (tests/support/throwaway_postgres.py).
 PYTEST_WORKERS ?= auto
+# linters and validators for deploy/ (tests/deploy/tools.txt), kept out of the service's venv
+DEPLOY_TOOLS ?= .venv-deploy
 
 .PHONY: run test check-python clean bench
 .DEFAULT_GOAL := run
@@ -21,14 +23,20 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
+$(DEPLOY_TOOLS)/.installed: tests/deploy/tools.txt | check-python
+	$(PYTHON) -m venv $(DEPLOY_TOOLS)
+	$(DEPLOY_TOOLS)/bin/python -m pip install -q --upgrade pip
+	$(DEPLOY_TOOLS)/bin/python -m pip install -q -r tests/deploy/tools.txt
+	@touch $@
+
 run: $(VENV)/.installed
 	$(BIN)/studybot serve
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed
 	$(BIN)/ruff check bot adapters tests
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	STUDYBOT_DEPLOY_TOOLS=$(abspath $(DEPLOY_TOOLS))/bin $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_leaderboard
@@ -39,4 +47,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_web
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEPLOY_TOOLS) data .pytest_cache .mypy_cache .ruff_cache

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.errors import SettingsError
+from bot.secret_files import with_secret_files
+from bot.shipped import shipped
 from bot.storage.database import normalize_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
+DEFAULT_CONTENT = shipped(Path(__file__).resolve().parent, "bundled/content/az400", "content/az400")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 T = TypeVar("T")
 
@@ -70,7 +71,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        env = with_secret_files(os.environ if env is None else env)
 
         def get(name: str) -> str | None:
             value = env.get(name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.errors import SettingsError
+from bot.secret_files import with_secret_files
 from bot.settings import SettingsProblems
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -41,7 +42,7 @@ class SlackSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SlackSettings:
-        env = os.environ if env is None else env
+        env = with_secret_files(os.environ if env is None else env)
 
         def get(name: str) -> str | None:
             value = env.get(name)

@@ -12,8 +12,9 @@ from typing import Any
 
 from adapters.teams.settings import GUID_RE
 from bot.errors import SettingsError
+from bot.shipped import shipped
 
-DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "teams"
+DEPLOY_DIR = shipped(Path(__file__).resolve().parent, "app", "deploy/teams")
 ICONS = {"color.png": (192, 192), "outline.png": (32, 32)}
 PLACEHOLDER_RE = re.compile(r"\$\{([A-Z_]+)\}")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.errors import SettingsError
+from bot.secret_files import with_secret_files
 from bot.settings import parse_switch
 
 GUID_RE = re.compile(
@@ -45,7 +46,7 @@ class TeamsSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TeamsSettings:
-        env = os.environ if env is None else env
+        env = with_secret_files(os.environ if env is None else env)
 
         def get(name: str) -> str:
             return (env.get(name) or "").strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.errors import SettingsError
+from bot.secret_files import with_secret_files
 
 MIN_SECRET_LENGTH = 32
 MAX_LINK_HOURS = 24 * 30
@@ -47,7 +48,7 @@ class DashboardSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DashboardSettings | None:
         """None when STUDYBOT_WEB_SECRET is unset: the dashboard, admin pages and API are off."""
-        env = os.environ if env is None else env
+        env = with_secret_files(os.environ if env is None else env)
         secret = env.get("STUDYBOT_WEB_SECRET", "")
         if not secret:
             return None

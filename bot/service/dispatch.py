@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
@@ -40,6 +40,7 @@ from bot.storage.tables import digests
 from bot.storage.tables import drops as drops_table
 
 log = logging.getLogger("studybot.engine")
+R = TypeVar("R")
 LATE_AFTER = timedelta(minutes=5)
 RECORD_POSTED = (
     update(drops_table)
@@ -106,8 +107,80 @@ class DeliveryEngine:
         self.rng = rng or random.Random()
         self._recorder: GroupCommit[dict[str, object], None] = GroupCommit(self._record_many)
         self._events_pruned_at: datetime | None = None
+        self.stopping = False  # set by stop(): no new work; what is held is handed back
+        self._runs: set[asyncio.Task[Any]] = set()  # ticks and on-time deliveries
+        self._work: set[asyncio.Task[Any]] = set()  # one task per drop being posted or revealed
+        self._under_way: set[int] = set()  # drops whose post or reveal has begun
+        self._began: set[int] = set()  # drops whose post began under this claim
+        self._settled = asyncio.Event()
+
+    def stop(self) -> None:
+        """Take no more work (safe to call from a signal handler); `drain` finishes the stop."""
+        self.stopping = True
+
+    async def drain(self, grace: float) -> int:
+        """Finish a stop: posts and reveals already under way get up to `grace` seconds to end
+        (and be recorded); work that has not begun (waiting for its turn) is cancelled; then
+        every drop this replica holds is released so another replica takes it on its next tick
+        instead of after the lease. A drop never tried keeps its attempt count. Returns how many
+        drops were released."""
+        self.stop()
+        try:
+            async with asyncio.timeout(grace):
+                while self._under_way:
+                    self._settled.clear()
+                    await self._settled.wait()
+        except TimeoutError:
+            log.warning("stopping with %d post(s) still under way", len(self._under_way))
+        for tasks in (self._work, self._runs):
+            pending = [t for t in tasks if t is not asyncio.current_task() and not t.done()]
+            if tasks is self._runs and pending:  # they take no new work: give them a moment
+                await asyncio.wait(pending, timeout=1.0)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        mine = drops_table.c.lease_owner == self.settings.owner
+        free: dict[str, object] = {"lease_owner": None, "lease_until": None}
+        async with self.core.db.write() as conn:
+            untried = await conn.execute(
+                update(drops_table)
+                .where(mine, drops_table.c.status == PENDING, drops_table.c.id.not_in(self._began))
+                .values(**free, attempts=drops_table.c.attempts - 1)
+            )
+            rest = await conn.execute(update(drops_table).where(mine).values(**free))
+        released = int(untried.rowcount or 0) + int(rest.rowcount or 0)
+        if released:
+            log.info("released %d drop(s) for the other replicas", released)
+        return released
+
+    def _track_run(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._runs.add(task)
+            task.add_done_callback(self._runs.discard)
+
+    async def _each(self, works: Iterable[Coroutine[Any, Any, R]]) -> list[R]:
+        """Run the works side by side as tracked tasks; the results of those not cancelled."""
+        tasks = [asyncio.create_task(w) for w in works]
+        self._work.update(tasks)
+        for task in tasks:
+            task.add_done_callback(self._work.discard)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return [o for o in outcomes if not isinstance(o, BaseException)]
+
+    def _begin(self, drop_id: int) -> None:
+        self._under_way.add(drop_id)
+
+    def _end(self, drop_id: int) -> None:
+        self._under_way.discard(drop_id)
+        if not self._under_way:
+            self._settled.set()
 
     async def tick(self) -> TickReport:
+        self._track_run()
         planned = await plan_due_drops(
             self.core,
             grace=self.settings.grace,
@@ -131,6 +204,9 @@ class DeliveryEngine:
 
     async def deliver_due(self) -> tuple[int, int]:
         """Post every pending drop whose time has come; returns (posted, failed for good)."""
+        self._track_run()
+        if self.stopping:
+            return 0, 0
         now = self.core.clock.now()
         claimed = await self._claim(
             and_(
@@ -141,10 +217,19 @@ class DeliveryEngine:
         )
         async with self.core.db.read() as conn:
             found = await drop_service.load_drops(conn, set(claimed))
-        outcomes = await asyncio.gather(*(self._deliver(found[i]) for i in claimed if i in found))
+        self._began.difference_update(claimed)
+        outcomes = await self._each(self._deliver(found[i]) for i in claimed if i in found)
         return sum(o == "posted" for o in outcomes), sum(o == "failed" for o in outcomes)
 
     async def _deliver(self, drop: DropRecord) -> str:
+        try:
+            outcome = await self._post(drop)
+        finally:
+            self._end(drop.id)
+        self._began.discard(drop.id)  # recorded or handed back; kept if cancelled mid-post
+        return outcome
+
+    async def _post(self, drop: DropRecord) -> str:
         attempts = drop.attempts
         try:
             platform = self.core.platform(drop.channel.platform)
@@ -164,6 +249,11 @@ class DeliveryEngine:
             card = drop_service.card_of(self.core, drop, opened_at=opened, closes_at=closes)
             try:
                 async with self.pacer.turn(drop.channel):
+                    if self.stopping:  # not posted: hand it back, this claim not counted
+                        await self._release(drop.id, attempts=attempts - 1)
+                        return "released"
+                    self._begin(drop.id)  # from here the post finishes and is recorded
+                    self._began.add(drop.id)
                     message_id = await platform.post_question(drop.channel, card)
             except DeliveryError as exc:
                 short_wait = exc.retry_after is not None and exc.retry_after <= QUICK_RETRY_WAIT
@@ -255,6 +345,8 @@ class DeliveryEngine:
 
     async def reveal_due(self) -> int:
         """Close every drop whose window has ended, reveal it in place and post the result."""
+        if self.stopping:
+            return 0
         now = self.core.clock.now()
         claimed = await self._claim(
             and_(
@@ -264,10 +356,19 @@ class DeliveryEngine:
             ),
             count_attempt=False,
         )
-        outcomes = await asyncio.gather(*(self._reveal(drop_id) for drop_id in claimed))
+        outcomes = await self._each(self._reveal(drop_id) for drop_id in claimed)
         return sum(outcomes)
 
     async def _reveal(self, drop_id: int) -> bool:
+        if self.stopping:
+            return False  # released by drain; another replica reveals it
+        self._begin(drop_id)
+        try:
+            return await self._reveal_now(drop_id)
+        finally:
+            self._end(drop_id)
+
+    async def _reveal_now(self, drop_id: int) -> bool:
         drop, reveal = await drop_service.close_drop(self.core, CloseDrop(drop_id))
         try:
             platform = self.core.platform(drop.channel.platform)
@@ -311,6 +412,8 @@ class DeliveryEngine:
         """On each schedule's digest day, after its drop time, post last week's leaderboards."""
         now = self.core.clock.now()
         sent = 0
+        if self.stopping:
+            return sent
         for record in await list_schedules(self.core):
             s = record.schedule
             today = local_date(now, s.timezone)
