@@ -7,18 +7,8 @@ import logging
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
-from adapters.slack.http import mount_slack
-from adapters.slack.settings import SlackMode, SlackSettings
-from adapters.slack.socket_mode import SocketModeConnection
-from adapters.teams.server import mount_teams
-from adapters.teams.settings import TeamsSettings
-from adapters.web.access import dashboard_link
-from adapters.web.app import create_web_app
-from adapters.web.dashboard_settings import DashboardSettings
-from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.domain.scoring import ScoringPolicy
 from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
@@ -27,6 +17,11 @@ from bot.service.context import Core
 from bot.settings import Settings
 from bot.storage.database import Database, describe_url
 from bot.storage.migrate import upgrade
+
+if TYPE_CHECKING:  # the doors (FastAPI, Slack, Teams) load only for the commands that serve
+    from fastapi import FastAPI
+
+    from adapters.web.dashboard_settings import DashboardSettings
 
 log = logging.getLogger("studybot")
 
@@ -78,6 +73,14 @@ async def build_service(
     The doors read their own settings from the same environment, before anything starts, so a
     bad value stops the start with one line naming it.
     """
+    from adapters.slack.http import mount_slack
+    from adapters.slack.settings import SlackSettings
+    from adapters.teams.server import mount_teams
+    from adapters.teams.settings import TeamsSettings
+    from adapters.web.app import create_web_app
+    from adapters.web.dashboard_settings import DashboardSettings
+    from adapters.web.playground import PlaygroundPlatform, register_playground
+
     slack = SlackSettings.from_env(env)
     teams = TeamsSettings.from_env(env)
     dashboard = DashboardSettings.from_env(env)  # None: no key, so no dashboard, admin or API
@@ -104,6 +107,9 @@ async def build_service(
 
 async def start_doors(app: FastAPI) -> None:
     """Open what a door keeps open beside the HTTP server (Slack's Socket Mode connection)."""
+    from adapters.slack.settings import SlackMode
+    from adapters.slack.socket_mode import SocketModeConnection
+
     door = app.state.slack
     if door is not None and door.settings.mode is SlackMode.SOCKET:
         app.state.socket = SocketModeConnection(door)
@@ -122,6 +128,8 @@ def _dashboard_link(
     dashboard: DashboardSettings, core: Core, *, platform: str, workspace: str, role: str
 ) -> str:
     """What a chat door hands a manager or admin who asks for the dashboard: valid for a day."""
+    from adapters.web.access import dashboard_link
+
     return dashboard_link(
         dashboard, platform=platform, workspace=workspace, role=role, hours=24, now=core.clock.now()
     )
