@@ -114,3 +114,18 @@ async def test_content_page_shows_stats_and_lint(core: Core, web: httpx.AsyncCli
     assert "look alike" in html
     await sign_in(web, core, role="manager")
     assert (await web.get("/admin/content")).status_code == 403
+
+
+async def test_a_bare_window_number_and_a_zone_typo_are_explained(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    bad = {"csrf": csrf, **FORM, "window": "8", "timezone": "Europe/Berln", "days": "monkey"}
+    response = await web.post("/admin/teams/C-alpha-1/schedule", data=bad)
+    assert response.status_code == 400
+    html = response.text
+    assert "&#39;8&#39; has no unit; write 8m for 8 minutes or 8h for 8 hours" in html
+    assert "(did you mean Europe/Berlin?)" in html
+    assert "unknown day &#39;monkey&#39;" in html
+    assert await get_schedule(core, ALPHA) is None
