@@ -14,7 +14,7 @@ from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
 from bot.service.catalog import sync_pack
 from bot.service.context import Core
-from bot.settings import Settings
+from bot.settings import Settings, served_url
 from bot.storage.database import Database, describe_url
 from bot.storage.migrate import upgrade
 
@@ -83,7 +83,8 @@ async def build_service(
 
     slack = SlackSettings.from_env(env)
     teams = TeamsSettings.from_env(env)
-    dashboard = DashboardSettings.from_env(env)  # None: no key, so no dashboard, admin or API
+    # None: no key, so no dashboard, admin or API; links default to where this service listens
+    dashboard = DashboardSettings.from_env(env, served=served_url(settings.host, settings.port))
     platforms: dict[str, ChatPlatform] = {}
     if settings.playground:
         platforms["web"] = PlaygroundPlatform()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 import uvicorn
@@ -11,21 +14,26 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import build_service, start_doors, stop_doors
+from bot.errors import SettingsError
 from bot.runtime import settle_heap
 from bot.service.context import Core
 from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
-from bot.settings import Settings
+from bot.settings import Settings, served_url
 
 log = logging.getLogger("studybot")
 
 
 async def serve(settings: Settings) -> None:
-    core, app = await build_service(settings)
-    url = f"http://{settings.host}:{settings.port}/"
-    log.info("studybot is running at %s (health check: %shealthz)", url, url)
-    if settings.playground:
-        log.info("open %s in a browser to try the playground study channel", url)
+    """Take the port first, then build the service; the drop engine starts only once the HTTP
+    server is listening, so a second copy on a busy port never touches the shared database."""
+    listener = bind_port(settings.host, settings.port)
+    try:
+        core, app = await build_service(settings)
+    except BaseException:
+        listener.close()
+        raise
+    url = served_url(settings.host, settings.port) + "/"
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -33,17 +41,71 @@ async def serve(settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
-    ticker = None
+    ticker: AsyncIOScheduler | None = None
+
+    def started() -> None:
+        nonlocal ticker
+        log.info("studybot is running at %s (health check: %shealthz)", url, url)
+        if settings.playground:
+            log.info("open %s in a browser to try the playground study channel", url)
+        ticker = start_engine(core, settings) if settings.scheduler else None
+
     try:
         await start_doors(app)
-        ticker = start_engine(core, settings) if settings.scheduler else None
         settle_heap()
-        await uvicorn.Server(config).serve()
+        await _Server(config, started).serve(sockets=[listener])
     finally:
         if ticker is not None:
             ticker.shutdown(wait=False)
         await stop_doors(app)
         await core.db.dispose()
+        listener.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server that calls back once it listens (and not when its start failed)."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit:
+            self._on_started()
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """The listening socket, or one line saying the port is taken and how to choose another."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise SettingsError(
+            f"STUDYBOT_HOST {host!r} is not an address to listen on ({exc.strerror})"
+        ) from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise SettingsError(
+                f"port {port} on {host} is already taken (is studybot already running?); stop "
+                f"that program or choose another port, e.g. STUDYBOT_PORT={_other(port)}"
+            ) from None
+        raise SettingsError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose another address or port "
+            "with STUDYBOT_HOST and STUDYBOT_PORT"
+        ) from None
+    listener.set_inheritable(True)
+    return listener
+
+
+def _other(port: int) -> int:
+    return port + 1 if port < 65535 else 8000
 
 
 def build_engine(core: Core, settings: Settings) -> DeliveryEngine:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import SettingsError
-from bot.storage.database import normalize_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT_ROOT / "content" / "az400"
@@ -37,6 +36,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        from bot.storage.database import normalize_url  # SQLAlchemy loads only when needed
+
         env = os.environ if env is None else env
 
         def get(name: str) -> str | None:
@@ -84,6 +85,15 @@ class Settings:
             ),
             replica_name=get("STUDYBOT_REPLICA_NAME") or f"{socket.gethostname()}:{os.getpid()}",
         )
+
+
+def served_url(host: str, port: int) -> str:
+    """The address the service is reached at on this machine (a wildcard host means loopback)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _int(raw: str, name: str, low: int, high: int) -> int:
