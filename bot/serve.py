@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import errno
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 
 import uvicorn
@@ -42,13 +44,14 @@ async def serve(settings: Settings) -> None:
         access_log=False,
     )
     ticker: AsyncIOScheduler | None = None
+    ticks: set[asyncio.Task[object]] = set()
 
     def started() -> None:
         nonlocal ticker
         log.info("studybot is running at %s (health check: %shealthz)", url, url)
         if settings.playground:
             log.info("open %s in a browser to try the playground study channel", url)
-        ticker = start_engine(core, settings) if settings.scheduler else None
+        ticker = start_engine(core, settings, ticks) if settings.scheduler else None
 
     try:
         await start_doors(app)
@@ -57,13 +60,20 @@ async def serve(settings: Settings) -> None:
     finally:
         if ticker is not None:
             ticker.shutdown(wait=False)
+        if ticks:  # let a tick in flight finish its database work before the pool closes
+            await asyncio.wait(ticks, timeout=STOP_WAIT_SECONDS)
         await stop_doors(app)
         await core.db.dispose()
         listener.close()
 
 
+STOP_WAIT_SECONDS = 10
+
+
 class _Server(uvicorn.Server):
-    """uvicorn's server that calls back once it listens (and not when its start failed)."""
+    """uvicorn's server that calls back once it listens (and not when its start failed), and
+    treats Ctrl+C or SIGTERM as the normal way to stop: it does not raise the signal again after
+    its shutdown, so the service closes its engine, doors and database in order."""
 
     def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
         super().__init__(config)
@@ -73,6 +83,14 @@ class _Server(uvicorn.Server):
         await super().startup(sockets=sockets)
         if self.started and not self.should_exit:
             self._on_started()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
 
 
 def bind_port(host: str, port: int) -> socket.socket:
@@ -121,11 +139,29 @@ def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
     )
 
 
-def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
+def start_engine(
+    core: Core, settings: Settings, running: set[asyncio.Task[object]] | None = None
+) -> AsyncIOScheduler:
     """APScheduler as a local ticker only: the database decides what is due, so any number of
-    replicas may tick; one tick runs at a time here, and a slow one is never doubled up."""
+    replicas may tick; one tick runs at a time here, and a slow one is never doubled up.
+    `running` holds the engine's jobs in flight, for a stop that waits for them."""
     engine = build_engine(core, settings)
+    running = set() if running is None else running
 
+    def tracked(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+        async def run() -> object:
+            task = asyncio.current_task()
+            if task is not None:
+                running.add(task)
+            try:
+                return await job()
+            finally:
+                if task is not None:
+                    running.discard(task)
+
+        return run
+
+    @tracked
     async def tick() -> None:
         try:
             report = await engine.tick()
@@ -137,7 +173,7 @@ def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
                 seconds=settings.tick_seconds
             ):
                 ticker.add_job(
-                    engine.deliver_due,
+                    tracked(engine.deliver_due),
                     DateTrigger(run_date=max(due, core.clock.now())),
                     id="deliver-on-time",
                     replace_existing=True,
