@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test check-python clean bench
+.PHONY: run test check-python clean bench screenshots
 .DEFAULT_GOAL := run
 
 check-python:
@@ -14,11 +14,20 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) install -q -c constraints.txt -e '.[test]'
+# `make run` needs the runtime packages only; `make test` (and .venv/.installed) adds the test tools
+$(VENV)/.runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e .
 	@touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e '.[test]'
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	@if [ -n "$$STUDYBOT_WEB_SECRET" ]; then \
+	  link=$$($(BIN)/studybot dashboard-link --platform web --workspace playground --hours 24) && \
+	  echo "Manager dashboard of the playground (valid 24 h): $$link"; \
+	fi
 	$(BIN)/studybot serve
 
 test: $(VENV)/.installed
@@ -26,6 +35,10 @@ test: $(VENV)/.installed
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# regenerates docs/screenshots/ from the browser tests (the test run itself never writes there)
+screenshots: $(VENV)/.installed
+	STUDYBOT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -q -k dashboard_with_data
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_leaderboard
