@@ -73,9 +73,7 @@ async def build_service(
     The doors read their own settings from the same environment, before anything starts, so a
     bad value stops the start with one line naming it.
     """
-    from adapters.slack.http import mount_slack
     from adapters.slack.settings import SlackSettings
-    from adapters.teams.server import mount_teams
     from adapters.teams.settings import TeamsSettings
     from adapters.web.app import create_web_app
     from adapters.web.dashboard_settings import DashboardSettings
@@ -99,20 +97,28 @@ async def build_service(
         dashboard=dashboard,
         content_dir=settings.content_dir,
     )
-    app.state.slack = mount_slack(app, core, slack) if slack.enabled else None
+    app.state.slack = None
     app.state.socket = None
+    if slack.enabled:  # each chat door's SDK loads only when that door is configured
+        from adapters.slack.http import mount_slack
+
+        app.state.slack = mount_slack(app, core, slack)
     if teams.enabled:
+        from adapters.teams.server import mount_teams
+
         mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
     return core, app
 
 
 async def start_doors(app: FastAPI) -> None:
     """Open what a door keeps open beside the HTTP server (Slack's Socket Mode connection)."""
+    door = app.state.slack
+    if door is None:
+        return
     from adapters.slack.settings import SlackMode
     from adapters.slack.socket_mode import SocketModeConnection
 
-    door = app.state.slack
-    if door is not None and door.settings.mode is SlackMode.SOCKET:
+    if door.settings.mode is SlackMode.SOCKET:
         app.state.socket = SocketModeConnection(door)
         await app.state.socket.start()  # a refused app token stops the start with SettingsError
         log.info("Slack connected over Socket Mode")
