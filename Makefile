@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= auto
 # linters and validators for deploy/ (tests/deploy/tools.txt), kept out of the service's venv
 DEPLOY_TOOLS ?= .venv-deploy
 
-.PHONY: run test check-python clean bench
+.PHONY: run test check-python clean bench screenshots
 .DEFAULT_GOAL := run
 
 check-python:
@@ -19,9 +19,14 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
+# `make run` needs the runtime packages only; `make test` (and .venv/.installed) adds the test tools
+$(VENV)/.runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e .
+	@touch $@
+
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install -q -c constraints.txt -e '.[test]'
-	@touch $@
+	@touch $@ $(VENV)/.runtime
 
 $(DEPLOY_TOOLS)/.installed: tests/deploy/tools.txt | check-python
 	$(PYTHON) -m venv $(DEPLOY_TOOLS)
@@ -29,7 +34,11 @@ $(DEPLOY_TOOLS)/.installed: tests/deploy/tools.txt | check-python
 	$(DEPLOY_TOOLS)/bin/python -m pip install -q -r tests/deploy/tools.txt
 	@touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
+	@if [ -n "$$STUDYBOT_WEB_SECRET" ]; then \
+	  link=$$($(BIN)/studybot dashboard-link --platform web --workspace playground --hours 24) && \
+	  echo "Manager dashboard of the playground (valid 24 h): $$link"; \
+	fi
 	$(BIN)/studybot serve
 
 test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed
@@ -37,6 +46,10 @@ test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
 	STUDYBOT_DEPLOY_TOOLS=$(abspath $(DEPLOY_TOOLS))/bin $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+
+# regenerates docs/screenshots/ from the browser tests (the test run itself never writes there)
+screenshots: $(VENV)/.installed
+	STUDYBOT_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -q -k dashboard_with_data
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_leaderboard

@@ -7,26 +7,23 @@ import logging
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
-from adapters.slack.http import mount_slack
-from adapters.slack.settings import SlackMode, SlackSettings
-from adapters.slack.socket_mode import SocketModeConnection
-from adapters.teams.server import mount_teams
-from adapters.teams.settings import TeamsSettings
-from adapters.web.access import dashboard_link
-from adapters.web.app import create_web_app
-from adapters.web.dashboard_settings import DashboardSettings
-from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.domain.scoring import ScoringPolicy
 from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
 from bot.service.catalog import sync_pack
 from bot.service.context import Core
-from bot.settings import Settings, SettingsProblems
+from bot.settings import Settings, SettingsProblems, served_url
 from bot.storage.database import Database, describe_url
 from bot.storage.migrate import upgrade
+
+if TYPE_CHECKING:  # the doors (FastAPI, Slack, Teams) load only for the commands that serve
+    from fastapi import FastAPI
+
+    from adapters.slack.settings import SlackSettings
+    from adapters.teams.settings import TeamsSettings
+    from adapters.web.dashboard_settings import DashboardSettings
 
 log = logging.getLogger("studybot")
 
@@ -78,7 +75,11 @@ async def build_service(
     The doors read their own settings from the same environment, before anything starts, so a
     bad value stops the start with one line naming it.
     """
-    slack, teams, dashboard = door_settings(env)  # dashboard None: no key, no dashboard or API
+    from adapters.web.app import create_web_app
+    from adapters.web.playground import PlaygroundPlatform, register_playground
+
+    # dashboard None: no key, so no dashboard, admin or API; links default to where this listens
+    slack, teams, dashboard = door_settings(env, served=served_url(settings.host, settings.port))
     platforms: dict[str, ChatPlatform] = {}
     if settings.playground:
         platforms["web"] = PlaygroundPlatform()
@@ -93,21 +94,31 @@ async def build_service(
         dashboard=dashboard,
         content_dir=settings.content_dir,
     )
-    app.state.slack = mount_slack(app, core, slack) if slack.enabled else None
+    app.state.slack = None
     app.state.socket = None
+    if slack.enabled:  # each chat door's SDK loads only when that door is configured
+        from adapters.slack.http import mount_slack
+
+        app.state.slack = mount_slack(app, core, slack)
     if teams.enabled:
+        from adapters.teams.server import mount_teams
+
         mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
     return core, app
 
 
 def door_settings(
-    env: Mapping[str, str] | None,
+    env: Mapping[str, str] | None, *, served: str | None = None
 ) -> tuple[SlackSettings, TeamsSettings, DashboardSettings | None]:
     """Every door's settings, naming all the bad ones at once (SettingsErrors for several)."""
+    from adapters.slack.settings import SlackMode, SlackSettings
+    from adapters.teams.settings import TeamsSettings
+    from adapters.web.dashboard_settings import DashboardSettings
+
     problems = SettingsProblems()
     slack = problems.read(lambda: SlackSettings.from_env(env), SlackSettings(SlackMode.OFF))
     teams = problems.read(lambda: TeamsSettings.from_env(env), TeamsSettings(enabled=False))
-    dashboard = problems.read(lambda: DashboardSettings.from_env(env), None)
+    dashboard = problems.read(lambda: DashboardSettings.from_env(env, served=served), None)
     problems.raise_if_any()
     return slack, teams, dashboard
 
@@ -115,7 +126,12 @@ def door_settings(
 async def start_doors(app: FastAPI) -> None:
     """Open what a door keeps open beside the HTTP server (Slack's Socket Mode connection)."""
     door = app.state.slack
-    if door is not None and door.settings.mode is SlackMode.SOCKET:
+    if door is None:
+        return
+    from adapters.slack.settings import SlackMode
+    from adapters.slack.socket_mode import SocketModeConnection
+
+    if door.settings.mode is SlackMode.SOCKET:
         app.state.socket = SocketModeConnection(door)
         await app.state.socket.start()  # a refused app token stops the start with SettingsError
         log.info("Slack connected over Socket Mode")
@@ -132,6 +148,8 @@ def _dashboard_link(
     dashboard: DashboardSettings, core: Core, *, platform: str, workspace: str, role: str
 ) -> str:
     """What a chat door hands a manager or admin who asks for the dashboard: valid for a day."""
+    from adapters.web.access import dashboard_link
+
     return dashboard_link(
         dashboard, platform=platform, workspace=workspace, role=role, hours=24, now=core.clock.now()
     )

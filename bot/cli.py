@@ -12,14 +12,23 @@ from pathlib import Path
 from bot.errors import SettingsError, StudybotError
 from bot.packs.issues import PackError, Severity
 from bot.settings import DEFAULT_CONTENT, Settings, SettingsProblems
-from bot.storage.database import DatabaseUnavailableError
 
 log = logging.getLogger("studybot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl+C at any point (loading, migrating, serving) ends it quietly."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from bot.storage.database import DatabaseUnavailableError  # after --help, which needs none
+
     try:
         return int(args.run(args))
     except (SettingsError, DatabaseUnavailableError) as exc:
@@ -31,8 +40,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PackError as exc:
         print(f"studybot: {exc}\nFix the content file(s) above and start again.", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
 
 
 def _parser() -> argparse.ArgumentParser:

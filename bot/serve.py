@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
-import signal
-import threading
-from collections.abc import Callable
+import socket
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from types import FrameType
 
@@ -18,38 +18,30 @@ from apscheduler.triggers.interval import IntervalTrigger
 from fastapi import FastAPI
 
 from bot.bootstrap import build_service, start_doors, stop_doors
+from bot.errors import SettingsError
 from bot.runtime import settle_heap
 from bot.service.context import Core
 from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
-from bot.settings import Settings
+from bot.settings import Settings, served_url
 
 log = logging.getLogger("studybot")
+
 REQUESTS_GRACE = 5  # seconds for accepted requests (answers awaiting their batch) to finish
 ENGINE_GRACE = 3.0  # then seconds for posts under way
 FOLLOW_UP_GRACE = 1.0  # then for private replies; a stop takes well under 10 s in all
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server that also tells the drop engine to stop the moment a stop signal comes."""
-
-    def __init__(self, config: uvicorn.Config, on_stop: list[DeliveryEngine]) -> None:
-        super().__init__(config)
-        self._on_stop = on_stop
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
-        for engine in self._on_stop:
-            engine.stop()
 
 
 async def serve(settings: Settings) -> None:
-    core, app = await build_service(settings)
-    url = f"http://{settings.host}:{settings.port}/"
-    log.info("studybot is running at %s (health check: %shealthz)", url, url)
-    if settings.playground:
-        log.info("open %s in a browser to try the playground study channel", url)
+    """Take the port first, then build the service; the drop engine starts only once the HTTP
+    server is listening, so a second copy on a busy port never touches the shared database."""
+    listener = bind_port(settings.host, settings.port)
+    try:
+        core, app = await build_service(settings)
+    except BaseException:
+        listener.close()
+        raise
+    url = served_url(settings.host, settings.port) + "/"
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -58,26 +50,35 @@ async def serve(settings: Settings) -> None:
         access_log=False,
         timeout_graceful_shutdown=REQUESTS_GRACE,
     )
-    ticker = None
+    ticker: AsyncIOScheduler | None = None
+    ticks: set[asyncio.Task[object]] = set()
     engines: list[DeliveryEngine] = []
-    restore = _exit_cleanly_after_signals()
-    try:
-        await start_doors(app)
+
+    def started() -> None:
+        nonlocal ticker
+        log.info("studybot is running at %s (health check: %shealthz)", url, url)
+        if settings.playground:
+            log.info("open %s in a browser to try the playground study channel", url)
         if settings.scheduler:
             engines.append(build_engine(core, settings))
-            ticker = start_engine(core, settings, engines[0])
+            ticker = start_engine(core, settings, engines[0], ticks)
+
+    try:
+        await start_doors(app)
         settle_heap()
         # on SIGTERM uvicorn stops accepting, lets accepted requests finish, then returns here
-        await _Server(config, engines).serve()
+        await _Server(config, started, engines).serve(sockets=[listener])
     finally:
         if ticker is not None:
             ticker.shutdown(wait=False)
-        for engine in engines:
+        for engine in engines:  # posts under way finish; held drops go back for another replica
             await engine.drain(ENGINE_GRACE)
+        if ticks:  # let a tick in flight finish its database work before the pool closes
+            await asyncio.wait(ticks, timeout=STOP_WAIT_SECONDS)
         await _finish_follow_ups(app)
         await stop_doors(app)
         await core.db.dispose()
-        restore()
+        listener.close()
     log.info("studybot stopped")
 
 
@@ -90,19 +91,75 @@ async def _finish_follow_ups(app: FastAPI) -> None:
                 await door.deps.background.settle()
 
 
-def _exit_cleanly_after_signals() -> Callable[[], None]:
-    """uvicorn re-raises the stop signal once it has shut down; with the default handler that
-    kills the process before the engine hands its drops back. A no-op handler lets the stop
-    finish and the process exit 0. Returns the function that puts the old handlers back."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    previous = {sig: signal.signal(sig, lambda *_: None) for sig in STOP_SIGNALS}
+STOP_WAIT_SECONDS = 10
 
-    def restore() -> None:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
-    return restore
+class _Server(uvicorn.Server):
+    """uvicorn's server that calls back once it listens (and not when its start failed), and
+    treats Ctrl+C or SIGTERM as the normal way to stop: it does not raise the signal again after
+    its shutdown, so the service closes its engine, doors and database in order. The drop
+    engine is told to stop the moment the signal comes."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[], None],
+        engines: list[DeliveryEngine],
+    ) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+        self._engines = engines
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        for engine in self._engines:
+            engine.stop()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit:
+            self._on_started()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """The listening socket, or one line saying the port is taken and how to choose another."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise SettingsError(
+            f"STUDYBOT_HOST {host!r} is not an address to listen on ({exc.strerror})"
+        ) from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise SettingsError(
+                f"port {port} on {host} is already taken (is studybot already running?); stop "
+                f"that program or choose another port, e.g. STUDYBOT_PORT={_other(port)}"
+            ) from None
+        raise SettingsError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose another address or port "
+            "with STUDYBOT_HOST and STUDYBOT_PORT"
+        ) from None
+    listener.set_inheritable(True)
+    return listener
+
+
+def _other(port: int) -> int:
+    return port + 1 if port < 65535 else 8000
 
 
 def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
@@ -119,12 +176,31 @@ def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
 
 
 def start_engine(
-    core: Core, settings: Settings, engine: DeliveryEngine | None = None
+    core: Core,
+    settings: Settings,
+    engine: DeliveryEngine | None = None,
+    running: set[asyncio.Task[object]] | None = None,
 ) -> AsyncIOScheduler:
     """APScheduler as a local ticker only: the database decides what is due, so any number of
-    replicas may tick; one tick runs at a time here, and a slow one is never doubled up."""
+    replicas may tick; one tick runs at a time here, and a slow one is never doubled up.
+    `running` holds the engine's jobs in flight, for a stop that waits for them."""
     engine = engine or build_engine(core, settings)
+    running = set() if running is None else running
 
+    def tracked(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+        async def run() -> object:
+            task = asyncio.current_task()
+            if task is not None:
+                running.add(task)
+            try:
+                return await job()
+            finally:
+                if task is not None:
+                    running.discard(task)
+
+        return run
+
+    @tracked
     async def tick() -> None:
         if engine.stopping:
             return
@@ -138,7 +214,7 @@ def start_engine(
                 seconds=settings.tick_seconds
             ):
                 ticker.add_job(
-                    engine.deliver_due,
+                    tracked(engine.deliver_due),
                     DateTrigger(run_date=max(due, core.clock.now())),
                     id="deliver-on-time",
                     replace_existing=True,

@@ -12,7 +12,6 @@ from typing import TypeVar
 from bot.errors import SettingsError
 from bot.secret_files import with_secret_files
 from bot.shipped import shipped
-from bot.storage.database import normalize_url
 
 DEFAULT_CONTENT = shipped(Path(__file__).resolve().parent, "bundled/content/az400", "content/az400")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -71,6 +70,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        from bot.storage.database import normalize_url  # SQLAlchemy loads only when needed
+
         env = with_secret_files(os.environ if env is None else env)
 
         def get(name: str) -> str | None:
@@ -120,6 +121,15 @@ class Settings:
         )
         problems.raise_if_any()
         return settings
+
+
+def served_url(host: str, port: int) -> str:
+    """The address the service is reached at on this machine (a wildcard host means loopback)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _int(raw: str, name: str, low: int, high: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -28,6 +29,24 @@ def _text(x: float, y: float, content: str, anchor: str = "start", extra: str = 
     )
 
 
+def _label(x: float, y: float, lines: Sequence[str], anchor: str = "end") -> str:
+    """A label of one or more lines (long names wrap at word breaks instead of being cut)."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    start = f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{INK}" {FONT}>'
+    return f"{start}{spans}</text>"
+
+
+def wrap(label: str, chars: int) -> list[str]:
+    """Lines of at most about `chars` characters (~7 px each at 12 px); never shortened."""
+    return textwrap.wrap(label, chars, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+LINE = 14  # px between wrapped label lines
+
+
 def heatmap(
     title: str,
     row_labels: Sequence[str],
@@ -37,7 +56,9 @@ def heatmap(
     y_axis: str,
 ) -> Markup:
     """Accuracy (0..1) per row and column; a cell without answers is grey and reads '–'."""
-    left, top, cell_w, cell_h = 170, 56, 84, 22
+    wrapped = [wrap(label, 22) for label in row_labels]
+    lines = max((len(w) for w in wrapped), default=1)
+    left, top, cell_w, cell_h = 170, 56, 84, max(22, LINE * lines + 8)
     width = left + cell_w * len(column_labels) + 20
     height = top + cell_h * len(row_labels) + 20
     parts = [
@@ -51,8 +72,7 @@ def heatmap(
         parts.append(_text(left + cell_w * j + cell_w / 2, top - 10, label, "middle"))
     for i, label in enumerate(row_labels):
         y = top + cell_h * i
-        short = label if len(label) <= 24 else label[:23] + "…"
-        parts.append(_text(left - 8, y + 15, short, "end"))
+        parts.append(_label(left - 8, y + 15, wrapped[i]))
         for j, value in enumerate(values[i]):
             x = left + cell_w * j
             fill, ink = (EMPTY, INK) if value is None else cell_colour(value)
@@ -124,7 +144,9 @@ def bar_chart(
     mark_label: str = "",
 ) -> Markup:
     """Horizontal bars of shares 0..1 with an optional vertical line (the pass mark)."""
-    left, top, plot_w, bar_h = 250, 30, 340, 26
+    wrapped = [wrap(label, 32) for label in labels]
+    lines = max((len(w) for w in wrapped), default=1)
+    left, top, plot_w, bar_h = 250, 30, 340, max(26, LINE * lines + 10)
     width = left + plot_w + 40
     height = top + bar_h * len(labels) + 50
     parts = [
@@ -141,8 +163,7 @@ def bar_chart(
         parts.append(_text(x, top + bar_h * len(labels) + 16, f"{25 * k} %", "middle"))
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + bar_h * i
-        short = label if len(label) <= 30 else label[:29] + "…"  # ~7 px a character at 12 px
-        parts.append(_text(left - 8, y + 17, short, "end"))
+        parts.append(_label(left - 8, y + 17, wrapped[i]))
         parts.append(
             f'<rect x="{left}" y="{y + 4}" width="{plot_w * max(0.0, min(1.0, value)):.1f}" '
             f'height="{bar_h - 8}" fill="{BAR}"><title>{escape(label)}: {100 * value:.0f} %'

@@ -22,6 +22,11 @@ from bot.service.readiness import ReadinessView, show_readiness
 from bot.service.views import LeaderboardView, OrgReportView
 
 SHOWN_INACTIVE = 50
+
+
+def pct(share: float) -> int:
+    """A share 0..1 as a whole percent: a number in the CSV, the unit in the column header."""
+    return round(100 * share)
 WEEKS = 12
 
 
@@ -51,9 +56,9 @@ def _participation(weeks: tuple[WeekParticipation, ...]) -> tuple[Table, Markup]
     table = Table(
         "participation",
         "Participation per week",
-        ("week starting", "team members", "members who answered", "participation"),
+        ("week starting", "team members", "members who answered", "participation (%)"),
         [
-            (w.week_start.isoformat(), w.members, w.active_members, f"{100 * w.rate:.0f} %")
+            (w.week_start.isoformat(), w.members, w.active_members, pct(w.rate))
             for w in weeks
         ],
     )
@@ -72,14 +77,21 @@ def _readiness(view: ReadinessView) -> tuple[Table, Markup]:
     table = Table(
         "readiness",
         "Readiness per domain",
-        ("domain", "exam weight", "answers", "right", "estimated accuracy", "status"),
+        (
+            "domain",
+            "exam weight (%)",
+            "answers",
+            "right",
+            "estimated accuracy, smoothed (%)",
+            "status",
+        ),
         [
             (
                 f"{d.domain_id} {d.domain_name}",
-                f"{d.weight:.1f} %",
+                round(d.weight, 1),
                 d.answered,
                 d.correct,
-                f"{100 * d.estimate:.0f} %",
+                pct(d.estimate),
                 ("ready" if d.ready(view.pass_share) else "below the pass line")
                 + ("" if d.enough_answers else " (few answers: uncertain)"),
             )
@@ -87,7 +99,7 @@ def _readiness(view: ReadinessView) -> tuple[Table, Markup]:
         ],
     )
     chart = bar_chart(
-        "Estimated accuracy per domain against the pass line",
+        "Smoothed estimated accuracy per domain against the pass line",
         [f"{d.domain_id} ({d.weight:.0f} %) {d.domain_name}" for d in view.domains],
         [d.estimate for d in view.domains],
         "estimated share of right answers",
@@ -125,9 +137,9 @@ def _leaderboard(board: LeaderboardView) -> Table:
             if board.period is Period.ALL
             else f"this {board.period.value} (from {board.period_start})"
         ),
-        ("rank", "member", "points", "right", "answered", "accuracy"),
+        ("rank", "member", "points", "right", "answered", "accuracy, raw (%)"),
         [
-            (r.rank, r.display_name, r.points, r.correct, r.answered, f"{100 * r.accuracy:.0f} %")
+            (r.rank, r.display_name, r.points, r.correct, r.answered, pct(r.accuracy))
             for r in board.rows
         ],
     )
@@ -153,10 +165,10 @@ def _team_ranking(report: OrgReportView, filters: Filters) -> Table:
             "answers",
             "right",
             "points",
-            "accuracy",
+            "accuracy, raw (%)",
         ),
         [
-            (i, n, m, a, ans, c, p, f"{100 * c / ans:.0f} %" if ans else "–")
+            (i, n, m, a, ans, c, p, pct(c / ans) if ans else None)
             for i, (n, m, a, ans, c, p) in enumerate(rows, start=1)
         ],
     )
@@ -167,15 +179,15 @@ def _heatmap(core: Core, report: OrgReportView) -> tuple[Table, Markup]:
     values = [[d.accuracy for d in t.domains] for t in report.teams]
     table = Table(
         "heatmap",
-        "Accuracy per team and domain",
-        ("team", *(f"{d.id} {d.name}" for d in domains)),
+        "Accuracy per team and domain (raw share of right answers, %)",
+        ("team", *(f"{d.id} {d.name} (%)" for d in domains)),
         [
-            (t.team_name, *("–" if v is None else f"{100 * v:.0f} %" for v in row))
+            (t.team_name, *(None if v is None else pct(v) for v in row))
             for t, row in zip(report.teams, values, strict=True)
         ],
     )
     chart = heatmap(
-        "Accuracy per team and exam domain (share of right answers)",
+        "Raw accuracy per team and exam domain (share of right answers, not smoothed)",
         [t.team_name for t in report.teams],
         [d.id for d in domains],
         values,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from bot.errors import SettingsError
 from bot.secret_files import with_secret_files
+from bot.settings import served_url
 
 MIN_SECRET_LENGTH = 32
 MAX_LINK_HOURS = 24 * 30
@@ -46,11 +47,23 @@ class DashboardSettings:
         return f"DashboardSettings(secret=<hidden>, public_url={self.public_url!r})"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> DashboardSettings | None:
-        """None when STUDYBOT_WEB_SECRET is unset: the dashboard, admin pages and API are off."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, served: str | None = None
+    ) -> DashboardSettings | None:
+        """None when STUDYBOT_WEB_SECRET is unset: the dashboard, admin pages and API are off.
+
+        Without STUDYBOT_PUBLIC_URL, links point where the service listens: `served`, or else
+        STUDYBOT_HOST and STUDYBOT_PORT (127.0.0.1 and 8000 by default)."""
         env = with_secret_files(os.environ if env is None else env)
         secret = env.get("STUDYBOT_WEB_SECRET", "")
         if not secret:
             return None
-        url = env.get("STUDYBOT_PUBLIC_URL", "") or "http://127.0.0.1:8000"
+        url = env.get("STUDYBOT_PUBLIC_URL", "").strip() or served or _served_from(env)
         return cls(secret=secret, public_url=url.rstrip("/"))
+
+
+def _served_from(env: Mapping[str, str]) -> str:
+    port = env.get("STUDYBOT_PORT", "").strip()
+    return served_url(
+        env.get("STUDYBOT_HOST", "").strip() or "127.0.0.1", int(port) if port.isdigit() else 8000
+    )

@@ -29,7 +29,7 @@ def _safe(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float):
-        return f"{cell:.3f}"
+        return f"{round(cell, 3):g}"
     text = str(cell)
     if isinstance(cell, str) and text.startswith(FORMULA_START):
         return "'" + text

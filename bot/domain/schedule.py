@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot.errors import FieldErrors
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+VALID_DAYS_TEXT = "mon, tue, wed, thu, fri, sat, sun (or full names), weekdays or daily"
 DAY_GROUPS = {"weekdays": WEEKDAYS[:5], "daily": WEEKDAYS, "everyday": WEEKDAYS}
 T = TypeVar("T")
 DEFAULT_WINDOW = timedelta(hours=8)
@@ -134,15 +137,23 @@ def parse_days(raw: object) -> frozenset[int]:
     for item in items:
         if item in DAY_GROUPS:
             days.update(WEEKDAYS.index(d) for d in DAY_GROUPS[item])
-        elif item[:3] in WEEKDAYS and WEEKDAYS[WEEKDAYS.index(item[:3])].startswith(item[:3]):
-            days.add(WEEKDAYS.index(item[:3]))
+        elif (day := _day_index(item)) is not None:
+            days.add(day)
         else:
-            raise ValueError(
-                f"unknown day {item!r}; use mon, tue, wed, thu, fri, sat, sun or weekdays"
-            )
+            raise ValueError(f"unknown day {item!r}; use {VALID_DAYS_TEXT}")
     if not days:
         raise ValueError("choose at least one day")
     return frozenset(days)
+
+
+def _day_index(word: str) -> int | None:
+    """Monday is 'mon', 'mond…' up to 'monday'; anything else (such as 'monkey') is no day."""
+    if len(word) < 3:
+        return None
+    for index, name in enumerate(DAY_NAMES):
+        if name.startswith(word):
+            return index
+    return None
 
 
 def parse_time(raw: object) -> time:
@@ -167,18 +178,17 @@ def parse_timezone(raw: object) -> str:
 
 
 def parse_window(raw: object) -> timedelta:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        delta = timedelta(minutes=raw)
-    else:
-        text = str(raw).strip().lower().replace(" ", "")
-        match = DURATION_RE.match(text) if text else None
-        if text.isdigit():
-            delta = timedelta(minutes=int(text))
-        elif match and any(match.groups()):
-            d, h, m = (int(g) if g else 0 for g in match.groups())
-            delta = timedelta(days=d, hours=h, minutes=m)
-        else:
-            raise ValueError(f"{raw!r} is not a duration; use minutes or forms like 90m, 8h, 1d")
+    """A duration with its unit (90m, 8h, 1d, 1h30m); a bare number is refused, never guessed."""
+    text = str(raw).strip().lower().replace(" ", "")
+    if text.isdigit():
+        raise ValueError(
+            f"{raw!r} has no unit; write {text}m for {text} minutes or {text}h for {text} hours"
+        )
+    match = DURATION_RE.match(text) if text else None
+    if not (match and any(match.groups())):
+        raise ValueError(f"{raw!r} is not a duration; use forms like 45m, 8h, 1d or 1h30m")
+    d, h, m = (int(g) if g else 0 for g in match.groups())
+    delta = timedelta(days=d, hours=h, minutes=m)
     if not MIN_WINDOW <= delta <= MAX_WINDOW:
         raise ValueError("must be between 5 minutes and 7 days")
     return delta
@@ -189,8 +199,9 @@ def _digest_day(raw: object) -> int:
     text = str(raw).strip().lower()
     if text in ("off", "none", "no"):
         return -1
-    if text[:3] in WEEKDAYS:
-        return WEEKDAYS.index(text[:3])
+    day = _day_index(text)
+    if day is not None:
+        return day
     raise ValueError(f"{raw!r} is not a day; use mon … sun, or off")
 
 
@@ -221,8 +232,16 @@ def _dates(raw: object) -> frozenset[date]:
 
 
 def _closest_timezone(name: str) -> str | None:
+    """The IANA name meant by a typo or a bare city: 'Berlin' or 'Europe/Berln' → Europe/Berlin."""
     wanted = name.replace(" ", "_").lower()
-    for candidate in sorted(available_timezones()):
+    zones = sorted(available_timezones())
+    for candidate in zones:
         if candidate.lower() == wanted or candidate.lower().endswith("/" + wanted):
             return candidate
-    return None
+    by_lower = {zone.lower(): zone for zone in zones}
+    close = difflib.get_close_matches(wanted, list(by_lower), n=1, cutoff=0.8)
+    if close:
+        return by_lower[close[0]]
+    cities = {zone.rsplit("/", 1)[-1].lower(): zone for zone in zones if "/" in zone}
+    close = difflib.get_close_matches(wanted.rsplit("/", 1)[-1], list(cities), n=1, cutoff=0.8)
+    return cities[close[0]] if close else None

@@ -14,6 +14,8 @@ import yaml
 from bot.domain.exam import Domain, Exam, ExamPack, Objective, Option, Question, QuestionType
 from bot.packs.issues import PackError, PackIssue, Severity
 
+# libyaml's loader where PyYAML was built with it: the same documents, several times faster
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 OPTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,15}$")
 ALLOWED_REFERENCE_HOSTS = frozenset({"learn.microsoft.com", "docs.github.com", "git-scm.com"})
@@ -115,7 +117,7 @@ def _read_yaml(path: Path, folder: Path, out: _Collector) -> Any:
         out.error(rel, None, None, f"cannot read the file: {exc}")
         return None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -146,3 +147,107 @@ def test_missing_pack_folder_is_reported(command: list[str]) -> None:
     result = studybot(*command, env={})
     assert result.returncode == 2
     assert "pack.yaml: file not found in /nowhere" in result.stderr
+
+
+def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen[str], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError("the service did not answer /healthz")
+
+
+def _wait_for_line(proc: subprocess.Popen[str], text: str) -> list[str]:
+    """Read the merged output until a line containing `text` (the process keeps running)."""
+    assert proc.stdout is not None
+    seen: list[str] = []
+    for line in proc.stdout:
+        seen.append(line)
+        if text in line:
+            return seen
+    raise AssertionError(f"{text!r} never printed; output was:\n{''.join(seen)}")
+
+
+def test_a_busy_port_is_one_line_and_starts_no_engine(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = studybot(
+            "serve",
+            env={
+                "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
+                "STUDYBOT_CONTENT_DIR": str(MINIPACK),
+                "STUDYBOT_PORT": str(port),
+            },
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"studybot: port {port} on 127.0.0.1 is already taken (is studybot already running?); "
+        f"stop that program or choose another port, e.g. STUDYBOT_PORT={port + 1}"
+    ]
+    assert "studybot is running" not in result.stdout + result.stderr
+    assert "drop engine" not in result.stdout + result.stderr
+    # the port is taken before anything else: the database was never opened or migrated
+    assert not (tmp_path / "data" / "studybot.db").exists()
+
+
+def test_dashboard_links_default_to_the_served_port(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
+        "STUDYBOT_CONTENT_DIR": str(MINIPACK),
+        "STUDYBOT_PORT": str(port),
+        "STUDYBOT_WEB_SECRET": "w" * 40,
+    }
+    link = studybot("dashboard-link", "--platform", "web", "--workspace", "playground", env=env)
+    assert link.returncode == 0, link.stderr
+    assert link.stdout.startswith(f"http://127.0.0.1:{port}/dashboard/enter?token=")
+    proc = _serve(env)
+    try:
+        _wait_healthy(port, proc)
+        # the link the CLI printed opens the playground's dashboard on the running service
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            entered = client.get(link.stdout.strip(), follow_redirects=True)
+        assert entered.status_code == 200
+        assert "Playground" in entered.text
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "moment", ["Running upgrade", "studybot is running", "drop engine ticking"]
+)
+def test_ctrl_c_never_prints_a_traceback(tmp_path: Path, moment: str) -> None:
+    port = free_port()
+    proc = _serve(
+        {
+            "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
+            "STUDYBOT_CONTENT_DIR": str(MINIPACK),
+            "STUDYBOT_PORT": str(port),
+        }
+    )
+    try:
+        before = _wait_for_line(proc, moment)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=30)[0]
+    output = "".join(before) + rest
+    assert "Traceback" not in output, output
+    assert "Error" not in rest, rest
+    assert proc.returncode in (0, 130)

@@ -91,3 +91,60 @@ def test_end_before_start_is_refused() -> None:
         }
     )
     assert errors == {"end_date": "is before the start date"}
+
+
+@pytest.mark.parametrize("word", ["monkey", "frisbee", "sunshine", "mo", "satx"])
+def test_words_that_only_start_like_a_day_are_refused(word: str) -> None:
+    errors = errors_of({"days": f"wed,{word}", "time": "09:00", "timezone": "UTC"})
+    assert errors["days"] == (
+        f"unknown day {word!r}; use mon, tue, wed, thu, fri, sat, sun (or full names), "
+        "weekdays or daily"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("Monday", 0), ("tues", 1), ("thurs", 3), ("saturday", 5), ("sun", 6)]
+)
+def test_full_and_shortened_day_names_are_read(text: str, day: int) -> None:
+    assert parse_schedule({"days": text, "time": "09:00", "timezone": "UTC"}, DOMAINS).days == {
+        day
+    }
+
+
+def test_a_digest_day_must_be_a_real_day() -> None:
+    errors = errors_of({"days": "mon", "time": "09:00", "timezone": "UTC", "digest": "monkey"})
+    assert errors == {"digest": "'monkey' is not a day; use mon … sun, or off"}
+
+
+@pytest.mark.parametrize("bare", ["8", "45", " 90 "])
+def test_a_window_without_a_unit_is_refused_with_both_readings(bare: str) -> None:
+    errors = errors_of({"days": "mon", "time": "09:00", "timezone": "UTC", "window": bare})
+    n = bare.strip()
+    assert errors == {
+        "window": f"{bare!r} has no unit; write {n}m for {n} minutes or {n}h for {n} hours"
+    }
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("45m", 45), ("8h", 480), ("1h30m", 90)])
+def test_windows_with_units_are_read(text: str, minutes: int) -> None:
+    values = {"days": "mon", "time": "09:00", "timezone": "UTC", "window": text}
+    assert parse_schedule(values, DOMAINS).window == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("Europe/Berln", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("America/New_Yrok", "America/New_York"),
+        ("Asia/Tokio", "Asia/Tokyo"),
+    ],
+)
+def test_time_zone_typos_get_a_suggestion(typo: str, meant: str) -> None:
+    errors = errors_of({"days": "mon", "time": "09:00", "timezone": typo})
+    assert errors["timezone"].endswith(f"(did you mean {meant}?)")
+
+
+def test_a_zone_far_from_any_name_gets_no_guess() -> None:
+    errors = errors_of({"days": "mon", "time": "09:00", "timezone": "Mars/Olympus_Mons"})
+    assert "did you mean" not in errors["timezone"]

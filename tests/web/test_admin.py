@@ -167,3 +167,18 @@ async def test_managers_and_other_orgs_cannot_change_study_admins(
     )
     assert other.status_code == 404
     assert not await is_study_admin(core, ALPHA, "U-m")
+
+
+async def test_a_bare_window_number_and_a_zone_typo_are_explained(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    csrf = await sign_in(web, core, role="admin")
+    bad = {"csrf": csrf, **FORM, "window": "8", "timezone": "Europe/Berln", "days": "monkey"}
+    response = await web.post("/admin/teams/C-alpha-1/schedule", data=bad)
+    assert response.status_code == 400
+    html = response.text
+    assert "&#39;8&#39; has no unit; write 8m for 8 minutes or 8h for 8 hours" in html
+    assert "(did you mean Europe/Berlin?)" in html
+    assert "unknown day &#39;monkey&#39;" in html
+    assert await get_schedule(core, ALPHA) is None

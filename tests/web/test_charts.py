@@ -63,3 +63,18 @@ def test_column_and_bar_charts_have_axis_labels_and_values() -> None:
     assert "pass line (700)" in bars
     assert 'stroke-dasharray="4 3"' in bars
     assert ">80 %</text>" in bars
+
+
+def test_long_names_wrap_in_full_and_charts_scale_to_their_box() -> None:
+    name = "D1 (50 %) Design and implement processes and communications for the team"
+    bars = str(bar_chart("Ready", [name, "D2 Short"], [0.4, 0.9], "share"))
+    spans = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", bars)
+    assert "…" not in bars
+    assert " ".join(spans[:-1]) == name  # every word, over several lines
+    assert len(spans) > 2
+    team = "The platform engineering guild of the northern region"
+    grid = str(heatmap("Accuracy", [team], ["D1"], [[0.5]], "exam domain", "team"))
+    assert "…" not in grid
+    assert " ".join(re.findall(r"<tspan [^>]*>([^<]*)</tspan>", grid)) == team
+    for svg in (bars, grid):
+        assert re.search(r'viewBox="0 0 \d+ \d+"', svg)

@@ -34,8 +34,8 @@ async def test_organisation_page_shows_every_section(core: Core, web: httpx.Asyn
     assert "team ↓" in heat
     assert ">D1</text>" in heat
     assert ">D2</text>" in heat
-    assert ">Alpha One</text>" in heat
-    assert ">Alpha Two</text>" in heat
+    assert ">Alpha One</tspan>" in heat
+    assert ">Alpha Two</tspan>" in heat
     # participation: a labelled axis and the week rows
     assert "members who answered" in html
     assert "week starting (Monday)" in html
@@ -104,3 +104,59 @@ async def test_an_organisation_without_channels_gets_a_clear_page(
     response = await web.get("/dashboard")
     assert response.status_code == 404
     assert "no study channels yet" in response.text
+
+
+async def test_csv_cells_are_numbers_with_the_unit_in_the_header(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core)
+    await sign_in(web, core)
+    for name, column in (
+        ("teams", "accuracy, raw (%)"),
+        ("heatmap", "D1 Pipelines (%)"),
+        ("participation", "participation (%)"),
+        ("readiness", "estimated accuracy, smoothed (%)"),
+    ):
+        response = await web.get(f"/dashboard/export/{name}.csv?period=all")
+        rows = list(csv.reader(io.StringIO(response.text)))
+        index = rows[0].index(column)
+        cells = [row[index] for row in rows[1:]]
+        assert cells, name
+        assert all(re.fullmatch(r"\d+", c) for c in cells if c), (name, cells)
+        assert "%" not in "".join(cells)
+    readiness = list(csv.reader(io.StringIO(
+        (await web.get("/dashboard/export/readiness.csv?period=all")).text
+    )))  # fmt: skip
+    weight = readiness[0].index("exam weight (%)")
+    assert all(re.fullmatch(r"\d+(\.\d+)?", row[weight]) for row in readiness[1:])
+
+
+async def test_headline_readiness_is_uncertain_when_its_domains_are(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core)  # a dozen answers per domain at most: every estimate is uncertain
+    await sign_in(web, core)
+    html = (await web.get("/dashboard?period=all")).text
+    verdict = re.sub(r"\s+", " ", html[html.index('<p class="verdict') :])
+    verdict = verdict[: verdict.index("</p>")]
+    assert '<strong class="uncertain">uncertain</strong>: 2 of 2 domains have fewer than 20' in (
+        verdict
+    )
+    # each view says which accuracy it shows
+    assert "Accuracy heatmap (raw share of right answers)" in html
+    assert "Raw accuracy per team and exam domain" in html
+    assert "Smoothed estimated accuracy per domain" in html
+    assert "From the smoothed accuracy of each domain" in html
+
+
+async def test_counts_are_written_with_the_right_plural(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    await sign_in(web, core, workspace="T-BETA")  # one study channel, one member
+    html = re.sub(r"\s+", " ", (await web.get("/dashboard?period=all")).text)
+    assert "1 study channel. Open a team:" in html
+    assert "Download CSV (1 row)" in html
+    assert "1 rows" not in html
+    await sign_in(web, core)
+    assert "2 study channels." in (await web.get("/dashboard?period=all")).text

@@ -1,0 +1,112 @@
+"""Every page at phone, tablet and laptop widths: nothing scrolls sideways, and axe-core finds no
+accessibility violation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_browser import Live, link
+
+WIDTHS = (360, 390, 768, 1280)
+
+
+def _axe_source() -> str:
+    """axe-core's browser build, shipped inside the axe-playwright-python package."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def _pages(page: Any, live: Live) -> list[str]:
+    """Signs in as an admin (who sees every page) and returns the addresses to check."""
+    server, core, _ = live
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Drop a question now").click()
+    page.wait_for_selector("section[aria-label^='Open question']")
+    page.goto(link(server, core, "admin"))
+    page.wait_for_url(server.url + "/dashboard")
+    return [
+        "/",
+        "/dashboard",
+        "/dashboard?period=all",
+        "/dashboard/teams/C-alpha-1?period=all",
+        "/admin/schedules",
+        "/admin/teams/C-alpha-1/schedule",
+        "/admin/content",
+    ]
+
+
+def _overflow(page: Any) -> list[str]:
+    """Elements that reach past the right edge of the viewport (to name them in a failure)."""
+    return list(
+        page.evaluate(
+            """() => {
+              const w = document.documentElement.clientWidth;
+              return [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > w + 0.5)
+                .slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                  + (e.className && typeof e.className === 'string' ? '.' + e.className : '')
+                  + ' right=' + Math.round(e.getBoundingClientRect().right));
+            }"""
+        )
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(browser: Any, live: Live, width: int) -> None:
+    server, _, _ = live
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        wide: dict[str, object] = {}
+        for path in _pages(page, live):
+            page.goto(server.url + path)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                wide[path] = (scroll, _overflow(page))
+        assert wide == {}, f"wider than {width} px: {wide}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_core_reports_nothing_on_any_page(browser: Any, live: Live, width: int) -> None:
+    server, _, _ = live
+    axe = _axe_source()
+    found: dict[str, list[str]] = {}
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for path in _pages(page, live):
+        page.goto(server.url + path)
+        page.add_script_tag(content=axe)  # the context bypasses the page CSP for this only
+        result = page.evaluate("async () => await axe.run(document)")
+        problems = [
+            f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in result["violations"]
+        ]
+        if problems:
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+def test_long_domain_names_wrap_instead_of_being_cut(browser: Any, live: Live) -> None:
+    server, core, _ = live
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(link(server, core, "manager"))
+        page.wait_for_url(server.url + "/dashboard")
+        texts = " ".join(page.locator("body").all_inner_texts())
+        assert "…" not in re.sub(r"\s+", " ", texts)
+        longest = max((d.name for d in core.pack.domains), key=len)
+        assert longest in re.sub(r"\s+", " ", texts)
+    finally:
+        context.close()
