@@ -58,6 +58,10 @@ async def register_playground(core: Core) -> None:
     await register_team(core, RegisterTeam(CHANNEL, "Playground", "Study room", "UTC"))
 
 
+PER_PAGE = 6  # questions per page, newest first; older ones on the next pages
+MAX_PAGE = 500
+
+
 def playground_router(core: Core) -> APIRouter:
     router = APIRouter()
 
@@ -69,13 +73,18 @@ def playground_router(core: Core) -> APIRouter:
         domain: str = "",
         note: str = "",
         error: str = "",
+        page: str = "1",
     ) -> Response:
         member = member if member in MEMBERS else "ada"
+        number = int(page) if page.isdigit() else 1  # a bad page number shows the newest
+        number = min(max(1, number), MAX_PAGE)
         chosen_period = Period(period) if period in Period._value2member_map_ else Period.WEEK
         domain_id = domain if domain in {d.id for d in core.pack.domains} else None
         now = core.clock.now()
         open_cards, reveals = [], []
-        for drop in await recent_drops(core, CHANNEL, limit=6):
+        newest = await recent_drops(core, CHANNEL, limit=PER_PAGE * number + 1)
+        has_older = len(newest) > PER_PAGE * number
+        for drop in newest[PER_PAGE * (number - 1) : PER_PAGE * number]:
             if drop.is_open(now):
                 open_cards.append(await show_drop(core, drop.id, CHANNEL))
             else:
@@ -102,6 +111,8 @@ def playground_router(core: Core) -> APIRouter:
                 "progress": progress,
                 "note": note[:300],
                 "error": error[:300],
+                "page": number,
+                "has_older": has_older,
                 "when": lambda instant: local_time_text(instant, "UTC"),
             },
         )

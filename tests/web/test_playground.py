@@ -129,3 +129,25 @@ async def test_healthz_is_503_when_the_database_is_gone(
     assert response.json() == {"status": "unavailable", "database": "unreachable"}
     await core.db.dispose()
     core.db = working
+
+
+async def test_older_questions_stay_reachable_page_by_page(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    _, client = service
+    for _ in range(8):
+        await client.post("/playground/drop", data={"member": "ada"})
+        (drop_id,) = open_drop_ids((await client.get("/")).text)
+        await client.post("/playground/close", data={"drop_id": drop_id, "member": "ada"})
+    first = (await client.get("/?member=ada")).text
+    shown = [int(n) for n in re.findall(r"Question #(\d+) ·", first)]
+    assert shown == [8, 7, 6, 5, 4, 3]
+    assert 'href="/?member=ada&amp;page=2">Older questions</a>' in first
+    second = (await client.get("/?member=ada&page=2")).text
+    assert [int(n) for n in re.findall(r"Question #(\d+) ·", second)] == [2, 1]
+    assert 'href="/?member=ada&amp;page=1">Newer questions</a>' in second
+    assert "Older questions" not in second
+    for bad in ("-3", "banana", "0"):
+        fallback = await client.get(f"/?page={bad}")
+        assert fallback.status_code == 200
+        assert "Question #8 ·" in fallback.text
