@@ -28,6 +28,7 @@ from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.drops import recent_drops, reveal_of, show_drop
 from bot.service.leaderboards import show_leaderboard, show_progress
+from bot.service.picks import picks_after_close
 from bot.service.views import QuestionCard, RevealCard
 
 CHANNEL = ChannelRef("web", "playground", "study-room")
@@ -89,6 +90,14 @@ def playground_router(core: Core) -> APIRouter:
                 open_cards.append(await show_drop(core, drop.id, CHANNEL))
             else:
                 reveals.append(await reveal_of(core, drop.id, CHANNEL))
+        found = await picks_after_close(core, [r.question.drop_id for r in reveals])
+        picks = {}  # drop id → (member, the labels they picked, right?) once revealed
+        for r in reveals:
+            labels = {res.option.id: res.option.label for res in r.results}
+            picks[r.question.drop_id] = [
+                (p.display_name, ", ".join(labels.get(o, o) for o in p.option_ids), p.correct)
+                for p in found.get(r.question.drop_id, [])
+            ]
         board = await show_leaderboard(
             core, ShowLeaderboard(CHANNEL, chosen_period, domain_id, user_id=member)
         )
@@ -107,6 +116,7 @@ def playground_router(core: Core) -> APIRouter:
                 "domain": domain_id or "",
                 "open_cards": open_cards,
                 "reveals": reveals,
+                "picks": picks,
                 "board": board,
                 "progress": progress,
                 "note": note[:300],
