@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from bot.domain.periods import Period, local_time_text
 from bot.errors import StudybotError
@@ -123,7 +125,7 @@ def playground_router(core: Core) -> APIRouter:
                 "error": error[:300],
                 "page": number,
                 "has_older": has_older,
-                "when": lambda instant: local_time_text(instant, "UTC"),
+                "when": _when,
             },
         )
 
@@ -160,6 +162,12 @@ def playground_router(core: Core) -> APIRouter:
         return _back(member, note="The question is closed; the answer is revealed below.")
 
     return router
+
+
+def _when(instant: datetime) -> Markup:
+    """A time as UTC text inside <time>; the page's script shows it in the browser's zone."""
+    iso = instant.astimezone(UTC).isoformat(timespec="seconds")
+    return Markup('<time datetime="{}">{}</time>').format(iso, local_time_text(instant, "UTC"))
 
 
 def _back(member: str, **params: str) -> RedirectResponse:
