@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
@@ -29,6 +31,7 @@ from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.drops import recent_drops, reveal_of, show_drop
 from bot.service.leaderboards import show_leaderboard, show_progress
+from bot.service.picks import picks_after_close
 from bot.service.views import QuestionCard, RevealCard
 
 CHANNEL = ChannelRef("web", "playground", "study-room")
@@ -59,6 +62,10 @@ async def register_playground(core: Core) -> None:
     await register_team(core, RegisterTeam(CHANNEL, "Playground", "Study room", "UTC"))
 
 
+PER_PAGE = 6  # questions per page, newest first; older ones on the next pages
+MAX_PAGE = 500
+
+
 def playground_router(core: Core) -> APIRouter:
     router = APIRouter()
 
@@ -70,17 +77,30 @@ def playground_router(core: Core) -> APIRouter:
         domain: str = "",
         note: str = "",
         error: str = "",
+        page: str = "1",
     ) -> Response:
         member = member if member in MEMBERS else "ada"
+        number = int(page) if page.isdigit() else 1  # a bad page number shows the newest
+        number = min(max(1, number), MAX_PAGE)
         chosen_period = Period(period) if period in Period._value2member_map_ else Period.WEEK
         domain_id = domain if domain in {d.id for d in core.pack.domains} else None
         now = core.clock.now()
         open_cards, reveals = [], []
-        for drop in await recent_drops(core, CHANNEL, limit=6):
+        newest = await recent_drops(core, CHANNEL, limit=PER_PAGE * number + 1)
+        has_older = len(newest) > PER_PAGE * number
+        for drop in newest[PER_PAGE * (number - 1) : PER_PAGE * number]:
             if drop.is_open(now):
                 open_cards.append(await show_drop(core, drop.id, CHANNEL))
             else:
                 reveals.append(await reveal_of(core, drop.id, CHANNEL))
+        found = await picks_after_close(core, [r.question.drop_id for r in reveals])
+        picks = {}  # drop id → (member, the labels they picked, right?) once revealed
+        for r in reveals:
+            labels = {res.option.id: res.option.label for res in r.results}
+            picks[r.question.drop_id] = [
+                (p.display_name, ", ".join(labels.get(o, o) for o in p.option_ids), p.correct)
+                for p in found.get(r.question.drop_id, [])
+            ]
         board = await show_leaderboard(
             core, ShowLeaderboard(CHANNEL, chosen_period, domain_id, user_id=member)
         )
@@ -99,11 +119,14 @@ def playground_router(core: Core) -> APIRouter:
                 "domain": domain_id or "",
                 "open_cards": open_cards,
                 "reveals": reveals,
+                "picks": picks,
                 "board": board,
                 "progress": progress,
                 "note": note[:300],
                 "error": error[:300],
-                "when": lambda instant: local_time_text(instant, "UTC"),
+                "page": number,
+                "has_older": has_older,
+                "when": _when,
             },
         )
 
@@ -141,6 +164,12 @@ def playground_router(core: Core) -> APIRouter:
         return _back(member, note="The question is closed; the answer is revealed below.")
 
     return router
+
+
+def _when(instant: datetime) -> Markup:
+    """A time as UTC text inside <time>; the page's script shows it in the browser's zone."""
+    iso = instant.astimezone(UTC).isoformat(timespec="seconds")
+    return Markup('<time datetime="{}">{}</time>').format(iso, local_time_text(instant, "UTC"))
 
 
 def _back(member: str, **params: str) -> RedirectResponse:

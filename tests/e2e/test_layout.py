@@ -110,3 +110,24 @@ def test_long_domain_names_wrap_instead_of_being_cut(browser: Any, live: Live) -
         assert longest in re.sub(r"\s+", " ", texts)
     finally:
         context.close()
+
+
+def test_playground_times_are_in_the_browsers_time_zone(browser: Any, live: Live) -> None:
+    server, _, _ = live
+    context = browser.new_context(viewport={"width": 390, "height": 800}, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(server.url + "/")
+        page.get_by_role("button", name="Drop a question now").click()
+        card = page.locator("section[aria-label^='Open question']").first
+        card.wait_for()
+        closes = card.locator("time").first
+        utc = closes.get_attribute("datetime")
+        assert utc is not None
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d Asia/Tokyo", closes.inner_text())
+        # the shown wall time is the UTC instant nine hours on
+        shown_hour = int(closes.inner_text()[11:13])
+        assert shown_hour == (int(utc[11:13]) + 9) % 24
+    finally:
+        context.close()

@@ -155,3 +155,50 @@ async def test_an_id_no_drop_can_have_is_bad_input_not_a_server_error(
         assert "digits+0-9" in response.headers["location"]
     async with core.db.read() as conn:
         assert (await get_drop(conn, drop_id)).status == "open"  # "１" did not close drop 1
+
+
+async def test_older_questions_stay_reachable_page_by_page(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    _, client = service
+    for _ in range(8):
+        await client.post("/playground/drop", data={"member": "ada"})
+        (drop_id,) = open_drop_ids((await client.get("/")).text)
+        await client.post("/playground/close", data={"drop_id": drop_id, "member": "ada"})
+    first = (await client.get("/?member=ada")).text
+    shown = [int(n) for n in re.findall(r"Question #(\d+) ·", first)]
+    assert shown == [8, 7, 6, 5, 4, 3]
+    assert 'href="/?member=ada&amp;page=2">Older questions</a>' in first
+    second = (await client.get("/?member=ada&page=2")).text
+    assert [int(n) for n in re.findall(r"Question #(\d+) ·", second)] == [2, 1]
+    assert 'href="/?member=ada&amp;page=1">Newer questions</a>' in second
+    assert "Older questions" not in second
+    for bad in ("-3", "banana", "0"):
+        fallback = await client.get(f"/?page={bad}")
+        assert fallback.status_code == 200
+        assert "Question #8 ·" in fallback.text
+
+
+async def test_each_members_pick_shows_after_the_reveal_and_not_before(
+    service: tuple[Core, httpx.AsyncClient],
+) -> None:
+    core, client = service
+    await client.post("/playground/drop", data={"member": "ada", "focus": "D2"})
+    (drop_id,) = open_drop_ids((await client.get("/")).text)
+    async with core.db.read() as conn:
+        question = core.questions[(await get_drop(conn, drop_id)).question_id]
+    key = sorted(question.key)
+    wrong = [o for o in question.option_ids if o not in question.key][: question.pick]
+    for member, options in (("ada", key), ("grace", wrong)):
+        await client.post(
+            "/playground/answer", data={"drop_id": drop_id, "member": member, "option": options}
+        )
+    before = (await client.get("/?member=linus")).text
+    assert "Who picked what" not in before
+    assert "Ada picked" not in before
+    await client.post("/playground/close", data={"drop_id": drop_id, "member": "ada"})
+    after = (await client.get("/?member=linus")).text
+    assert "Who picked what" in after
+    assert re.search(r"<li>Ada picked [A-F](, [A-F])*: right ✓</li>", after)
+    assert re.search(r"<li>Grace picked [A-F](, [A-F])*: wrong ✗</li>", after)
+    assert "Linus picked" not in after

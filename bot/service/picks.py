@@ -1,0 +1,45 @@
+"""What each member picked on closed drops: shown only after the reveal, never while open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.service.context import Core
+from bot.storage.tables import answers, drops, members
+
+
+@dataclass(frozen=True)
+class Pick:
+    user_id: str
+    display_name: str
+    option_ids: tuple[str, ...]
+    correct: bool
+
+
+async def picks_after_close(core: Core, drop_ids: list[int]) -> dict[int, list[Pick]]:
+    """Each member's own answer per drop, for drops whose window has ended only (an open drop
+    yields nothing, so no door can show picks before the reveal)."""
+    if not drop_ids:
+        return {}
+    now = core.clock.now()
+    query = (
+        select(
+            answers.c.drop_id,
+            members.c.user_id,
+            members.c.display_name,
+            answers.c.option_ids,
+            answers.c.correct,
+        )
+        .join(members, members.c.id == answers.c.member_id)
+        .join(drops, drops.c.id == answers.c.drop_id)
+        .where(answers.c.drop_id.in_(drop_ids), drops.c.closes_at <= now)
+        .order_by(answers.c.drop_id, answers.c.answered_at, answers.c.id)
+    )
+    found: dict[int, list[Pick]] = {}
+    async with core.db.read() as conn:
+        for drop_id, user_id, name, options, correct in await conn.execute(query):
+            pick = Pick(user_id, name, tuple(options.split(",")), bool(correct))
+            found.setdefault(drop_id, []).append(pick)
+    return found
