@@ -6,19 +6,24 @@ p50/p95/p99 acknowledgement latency (from each request's scheduled send time, so
 and the throughput, and checks that exactly 5,000 answers are stored and every click got its
 private reply. Then it saturates both servers closed-loop (64 requests in flight) to compare
 throughput: ours against a bare bolt AsyncApp whose handler only acknowledges, round by round.
-Both servers start as `studybot serve` does (bot.runtime.settle_heap). With `--modes oauth` (or
-`single,oauth`, the default) the same burst then goes to the door in OAuth mode with two
-installed workspaces, half the members in each, and the run counts the auth.test calls Slack
-received during it (the target: none). Usage:
+Both servers start as `studybot serve` does (bot.runtime.settle_heap). With `--modes badids`
+the burst runs again for fresh members, alone and beside a stream of unauthenticated playground
+answers naming an impossible drop id (`--bad-rate` a second), in `--bad-rounds` paired rounds: its
+throughput and latency should match the clean burst's, with no 5xx for anyone. With `--modes
+oauth` the same burst then goes to the door in OAuth mode with two installed workspaces, half the
+members in each, and the run counts the auth.test calls Slack received during it (the target:
+none). The default runs all three, `single,badids,oauth`. Usage:
 
-    .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500]
-        [--modes single,oauth] [--database-url postgresql://postgres@127.0.0.1:5432/test]
+    .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500] [--bad-rate 20]
+        [--bad-rounds 3] [--modes single,badids,oauth]
+        [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -70,6 +75,7 @@ async def serve_studybot(
     from adapters.slack.settings import SlackSettings
     from adapters.slack.translate import channel_ref
     from adapters.web.app import create_web_app
+    from adapters.web.playground import register_playground
     from bot.bootstrap import build_core
     from bot.service.commands import RegisterTeam, StartDrop
     from bot.service.directory import register_team
@@ -81,7 +87,9 @@ async def serve_studybot(
         db = Database(database_url, schema=schema, pool_size=20)
         settings = Settings.from_env({"STUDYBOT_DATA_DIR": tmp, "STUDYBOT_SELECTION_SEED": "1"})
         core = await build_core(settings, database=db)
-        app = create_web_app(core, playground=False)
+        app = create_web_app(core, playground=not oauth)  # the bad-id stream's door
+        if not oauth:
+            await register_playground(core)
         env = {
             "STUDYBOT_SLACK_MODE": "single",
             "STUDYBOT_SLACK_SIGNING_SECRET": SECRET,
@@ -97,7 +105,9 @@ async def serve_studybot(
             }
         door = mount_slack(app, core, SlackSettings.from_env(env))
         teams = OAUTH_TEAMS if oauth else (TEAM,)
-        drops: list[dict[str, object]] = []  # per workspace: the burst's, the saturation run's
+        # Per workspace: the burst's, the saturation run's and (single mode) the bad-id run's.
+        per_team = 2 if oauth else 3
+        drops: list[dict[str, object]] = []
         for team in teams:
             if door.deps.installations is not None:  # installed as the OAuth flow saves it
                 await door.deps.installations.async_save(
@@ -114,7 +124,7 @@ async def serve_studybot(
             channel = channel_ref(team, CHANNEL)
             await register_team(core, RegisterTeam(channel, f"Bench org {team}", f"bench-{team}"))
             mine: list[dict[str, object]] = []
-            while len(mine) < 2:
+            while len(mine) < per_team:
                 card = await start_drop(core, StartDrop(channel, window=timedelta(days=1)))
                 if not card.multiple:  # one click answers it
                     options = [o.id for o in card.options]
@@ -311,6 +321,38 @@ async def open_loop(url: str, requests: list[tuple[bytes, dict[str, str]]], rate
     return Result(latencies, elapsed, statuses)
 
 
+BAD_DROP_ID = 2**31  # past PostgreSQL's integer
+
+
+async def bad_id_stream(url: str, rate: float, stop: asyncio.Event) -> dict[int, int]:
+    """Unauthenticated playground answers for an impossible drop at `rate` a second, until
+    `stop`; returns the count of each HTTP status."""
+    statuses: dict[int, int] = {}
+    body = urlencode({"drop_id": str(BAD_DROP_ID), "member": "ada", "option": "a"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with aiohttp.ClientSession() as session:
+        start, sent = time.perf_counter(), 0
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one() -> None:
+            async with session.post(
+                f"{url}/playground/answer", data=body, headers=headers, allow_redirects=False
+            ) as r:
+                await r.read()
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+
+        while not stop.is_set():
+            task = asyncio.create_task(one())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            sent += 1
+            due = start + sent / rate
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, due - time.perf_counter()))
+        await asyncio.gather(*pending)
+    return statuses
+
+
 async def closed_loop(
     url: str, requests: list[tuple[bytes, dict[str, str]]], in_flight: int
 ) -> Result:
@@ -392,12 +434,75 @@ async def run(args: argparse.Namespace) -> None:
         try:
             if "single" in modes:
                 ok = await run_single(args, fake, db) and ok
+            if "badids" in modes:
+                ok = await run_badids(args, fake, db) and ok
             if "oauth" in modes:
                 ok = await run_oauth(args, fake, db) and ok
         finally:
             await fake.stop()
     if not ok:
         raise SystemExit(1)
+
+
+async def run_badids(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
+    """The burst for fresh members on the third drop, alone and then beside the bad-id stream,
+    in alternating rounds so the shared machine's drift mostly cancels."""
+    ours = await start_server("studybot", fake.api_url, db.url, db.schema)
+    try:
+        await closed_loop(ours.url, signed_clicks(fake, ours.drops[1], 20, 0, "wd", 2), 4)
+        pairs: list[tuple[Result, Result]] = []
+        bad: dict[int, int] = {}
+        for round_ in range(args.bad_rounds):
+            clean_req = signed_clicks(fake, ours.drops[2], args.members, 0.10, f"c{round_}", 5)
+            dirty_req = signed_clicks(fake, ours.drops[2], args.members, 0.10, f"d{round_}", 6)
+            clean = await measured(
+                ours,
+                open_loop(ours.url, clean_req, args.rate),
+                wait_replies(fake, f"c{round_}", len(clean_req)),
+            )
+            stop = asyncio.Event()
+            stream = asyncio.create_task(bad_id_stream(ours.url, args.bad_rate, stop))
+            dirty = await measured(
+                ours,
+                open_loop(ours.url, dirty_req, args.rate),
+                wait_replies(fake, f"d{round_}", len(dirty_req)),
+            )
+            stop.set()
+            for code, n in (await stream).items():
+                bad[code] = bad.get(code, 0) + n
+            pairs.append((clean, dirty))
+        third = await stored(db, ours.drops[2]["drop_id"])
+        print(
+            f"open loop, {args.bad_rounds} rounds of the burst alone then beside "
+            f"{args.bad_rate:.0f}/s unauthenticated playground answers for drop {BAD_DROP_ID}:"
+        )
+        for round_, (clean, dirty) in enumerate(pairs):
+            print(line(f"clean {round_}", clean))
+            print(line(f"bad ids {round_}", dirty))
+        ratios = [dirty.throughput / clean.throughput for clean, dirty in pairs]
+        p99s = [(clean.quantile(0.99), dirty.quantile(0.99)) for clean, dirty in pairs]
+        errors = sum(
+            n
+            for code, n in [
+                *bad.items(),
+                *(i for p in pairs for r in p for i in r.statuses.items()),
+            ]
+            if code >= 500
+        )
+        codes = ", ".join(f"{k}: {v}" for k, v in sorted(bad.items()))
+        ratio = statistics.median(ratios)
+        print(
+            f"  bad-id requests: {sum(bad.values())} (HTTP {codes}); 5xx responses: {errors}; "
+            "throughput beside bad ids / alone per round: "
+            + ", ".join(f"{r:.2f}" for r in ratios)
+            + f"; median {ratio:.2f}; p99 alone/beside (ms): "
+            + ", ".join(f"{a:.0f}/{b:.0f}" for a, b in p99s)
+        )
+        expected = 2 * args.bad_rounds * args.members
+        print(f"  answers stored for the third drop: {third} (expected {expected})")
+        return third == expected and errors == 0 and ratio >= 0.9
+    finally:
+        await ours.stop()
 
 
 async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
@@ -592,10 +697,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--bad-rate", type=float, default=20.0)
+    parser.add_argument("--bad-rounds", type=int, default=3)
     parser.add_argument("--saturation", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--modes", default="single,oauth", help="single, oauth or both")
+    parser.add_argument(
+        "--modes", default="single,badids,oauth", help="any of single, badids, oauth (commas)"
+    )
     parser.add_argument(
         "--serve", choices=["studybot", "studybot-oauth", "bare"], help=argparse.SUPPRESS
     )
