@@ -66,12 +66,12 @@ def test_every_question_tests_a_bullet_of_its_own_objective(bank: ExamPack) -> N
     assert astray == []
 
 
-# The bar for the bank is every outline bullet tested by at least three questions; the lint
-# reports each bullet below it (the warnings test_bank_is_lint_clean leaves to this test). The bar
-# is not met yet: strict, so this turns red, and must be unmarked, once every bullet reaches it.
-@pytest.mark.xfail(strict=True, reason="outline bullets still below 3 questions (content stats)")
+# The bar for the bank: every outline bullet tested by at least three questions (the lint reports
+# each bullet below it; test_bank_is_lint_clean leaves those warnings to this test).
 def test_every_outline_bullet_has_at_least_three_questions(bank: ExamPack) -> None:
-    assert pack_stats(bank).thin_bullets == {}
+    stats = pack_stats(bank)
+    assert len(stats.bullets) == 86
+    assert stats.thin_bullets == {}
 
 
 def test_size_mix_and_difficulty_spread(bank: ExamPack) -> None:
