@@ -14,11 +14,21 @@ class QuestionType(StrEnum):
 
 
 @dataclass(frozen=True)
+class Bullet:
+    """One bullet of the exam outline under an objective (our own wording of it)."""
+
+    id: str
+    objective_id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Objective:
     id: str
     domain_id: str
     name: str
     summary: str
+    bullets: tuple[Bullet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class Question:
     last_verified: date
     pick: int = 1
     ordered: bool = False
+    bullets: tuple[str, ...] = ()  # ids of the outline bullets the question tests
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -80,6 +91,8 @@ class Exam:
     pass_mark: int
     score_min: int
     score_max: int
+    outline_as_of: date | None = None  # the study guide's "skills measured as of" date
+    outline_source: str | None = None  # where that outline was read
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,10 @@ class ExamPack:
 
     def objectives(self) -> dict[str, Objective]:
         return {o.id: o for d in self.domains for o in d.objectives}
+
+    def bullets(self) -> dict[str, Bullet]:
+        """Every outline bullet of the pack by id, in outline order."""
+        return {b.id: b for d in self.domains for o in d.objectives for b in o.bullets}
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.domain.exam import ExamPack, Question, QuestionType
+from bot.packs import cues
 from bot.packs.issues import PackIssue, Severity
 from bot.packs.loader import read_pack
 from bot.packs.similarity import describe, similar_pairs
+from bot.packs.stats import COVERAGE_MIN, pack_stats
 
 STEM_WORDS = (40, 150)
 # An absolute word, unless it is code: a YAML key (`always: true`) or a function (`always()`).
@@ -127,6 +129,11 @@ def lint_question(q: Question, today: date) -> Iterable[tuple[str, str]]:
             overlap[key_id] > n for oid, n in overlap.items() if oid != key_id
         ):
             yield "options", "the key repeats more of the stem's words than any distractor"
+    if q.bullets and not any(b.startswith(f"{q.objective_id}.") for b in q.bullets):
+        yield (
+            "bullets",
+            f"none of the bullets {', '.join(q.bullets)} belongs to objective {q.objective_id}",
+        )
     text = " ".join([q.stem, q.explanation, *(o.text for o in q.options)])
     for old, new in RETIRED_NAMES.items():
         if re.search(rf"\b{re.escape(old)}\b", text):
@@ -152,8 +159,24 @@ def _content_words(text: str) -> set[str]:
 
 
 def _bank_rules(pack: ExamPack) -> Iterable[str]:
-    """Rules over the whole bank: near-duplicates, and where the key sits in the authored order."""
+    """Rules over the whole bank: near-duplicates, bullet coverage, cues that point at the key
+    (shortest, least like the stem) and where the key sits in the authored order."""
     yield from describe(similar_pairs(pack.questions, SIMILARITY_THRESHOLD))
+    bullets = pack.bullets()
+    for bid, count in pack_stats(pack).thin_bullets.items():
+        yield (
+            f"outline bullet {bid} ({bullets[bid].text}) is tested by {count} question(s); "
+            f"every bullet needs at least {COVERAGE_MIN}"
+        )
+    tests = []
+    for qtype in QuestionType:  # separately: a single key and a set of keys differ in length
+        of_type = [q for q in pack.questions if q.type is qtype]
+        tests += [
+            cues.shortest_key(of_type, qtype.value),
+            cues.least_like_stem_key(of_type, qtype.value),
+        ]
+    tests += cues.multiple_key_positions(pack.questions)
+    yield from (cues.describe(t) for t in tests if t.flagged)
     positions: Counter[int] = Counter()
     for q in pack.questions:
         if q.type is QuestionType.SINGLE and not q.ordered and len(q.options) == 4:

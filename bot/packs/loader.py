@@ -11,7 +11,16 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bot.domain.exam import Domain, Exam, ExamPack, Objective, Option, Question, QuestionType
+from bot.domain.exam import (
+    Bullet,
+    Domain,
+    Exam,
+    ExamPack,
+    Objective,
+    Option,
+    Question,
+    QuestionType,
+)
 from bot.packs.issues import PackError, PackIssue, Severity
 
 # libyaml's loader where PyYAML was built with it: the same documents, several times faster
@@ -33,8 +42,10 @@ QUESTION_FIELDS = frozenset(
         "references",
         "last_verified",
         "ordered",
+        "bullets",
     }
 )
+BULLET_FIELDS = frozenset({"id", "text"})
 OPTION_FIELDS = frozenset({"id", "text", "rationale"})
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
 COMBINED_OPTION_RE = re.compile(
@@ -77,6 +88,7 @@ def read_pack(
     if exam is None or domains is None:
         return None, out.issues
     objectives = {o.id: o for d in domains for o in d.objectives}
+    bullets = {b.id: b for o in objectives.values() for b in o.bullets}
 
     questions: list[Question] = []
     seen: dict[str, str] = {}
@@ -93,7 +105,7 @@ def read_pack(
             out.error(rel, None, None, "must be a YAML list of questions")
             continue
         for index, raw in enumerate(data):
-            question = _question(raw, index, rel, objectives, out, today or date.today())
+            question = _question(raw, index, rel, objectives, bullets, out, today or date.today())
             if question is None:
                 continue
             if question.id in seen:
@@ -146,9 +158,25 @@ def _exam(raw: Any, out: _Collector) -> Exam | None:
     if ok and not ints["score_min"] <= ints["pass_mark"] <= ints["score_max"]:
         out.error("pack.yaml", None, "exam.pass_mark", "must lie between score_min and score_max")
         ok = False
+    as_of = raw.get("outline_as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        out.error("pack.yaml", None, "exam.outline_as_of", "must be a date (YYYY-MM-DD)")
+        ok = False
+    source = raw.get("outline_source")
+    if source is not None and (problem := _url_problem(source)):
+        out.error("pack.yaml", None, "exam.outline_source", problem)
+        ok = False
     if not ok:
         return None
-    return Exam(raw["code"], raw["title"], ints["pass_mark"], ints["score_min"], ints["score_max"])
+    return Exam(
+        raw["code"],
+        raw["title"],
+        ints["pass_mark"],
+        ints["score_min"],
+        ints["score_max"],
+        outline_as_of=as_of,
+        outline_source=source,
+    )
 
 
 def _domains(raw: Any, out: _Collector) -> tuple[Domain, ...] | None:
@@ -205,8 +233,42 @@ def _objectives(raw: Any, did: str, where: str, out: _Collector) -> tuple[Object
         ):
             out.error("pack.yaml", None, owhere, "needs non-empty id, name and summary")
             return None
-        objectives.append(Objective(o["id"], did, o["name"], " ".join(o["summary"].split())))
+        bullets = _bullets(o.get("bullets", []), o["id"], f"{owhere}.bullets", out)
+        if bullets is None:
+            return None
+        objectives.append(
+            Objective(o["id"], did, o["name"], " ".join(o["summary"].split()), bullets)
+        )
     return tuple(objectives)
+
+
+def _bullets(raw: Any, oid: str, where: str, out: _Collector) -> tuple[Bullet, ...] | None:
+    """An objective's outline bullets: ids that extend the objective id (D3.2.b), and a text."""
+    if not isinstance(raw, list):
+        out.error("pack.yaml", None, where, "must be a list of bullets with id and text")
+        return None
+    bullets: list[Bullet] = []
+    for k, b in enumerate(raw):
+        bwhere = f"{where}[{k}]"
+        if not isinstance(b, dict) or not all(
+            isinstance(b.get(f), str) and b[f].strip() for f in BULLET_FIELDS
+        ):
+            out.error("pack.yaml", None, bwhere, "needs a non-empty id and text")
+            return None
+        if unknown := sorted(set(b) - BULLET_FIELDS):
+            out.error("pack.yaml", None, bwhere, f"unknown field(s): {', '.join(unknown)}")
+            return None
+        bid = b["id"]
+        if not re.fullmatch(rf"{re.escape(oid)}\.[a-z]", bid):
+            out.error(
+                "pack.yaml", None, f"{bwhere}.id", f"must be {oid}. and a letter (e.g. {oid}.a)"
+            )
+            return None
+        if any(x.id == bid for x in bullets):
+            out.error("pack.yaml", None, f"{bwhere}.id", f"duplicate bullet id {bid}")
+            return None
+        bullets.append(Bullet(bid, oid, " ".join(b["text"].split())))
+    return tuple(bullets)
 
 
 def _question(
@@ -214,6 +276,7 @@ def _question(
     index: int,
     file: str,
     objectives: dict[str, Objective],
+    bullets: dict[str, Bullet],
     out: _Collector,
     today: date,
 ) -> Question | None:
@@ -299,6 +362,7 @@ def _question(
     ordered = raw.get("ordered", False)
     if not isinstance(ordered, bool):
         err("ordered", "must be true or false")
+    tagged = _question_bullets(raw.get("bullets"), bullets, err)
     if len(out.issues) > before or objective is None or not isinstance(verified, date):
         return None
     return Question(
@@ -315,7 +379,24 @@ def _question(
         last_verified=verified,
         pick=int(pick),  # type: ignore[arg-type]
         ordered=ordered,
+        bullets=tagged,
     )
+
+
+def _question_bullets(raw: Any, bullets: dict[str, Bullet], err: Any) -> tuple[str, ...]:
+    """The bullets a question tests: required when the pack lists bullets, else not allowed."""
+    if not bullets:
+        if raw is not None:
+            err("bullets", "the pack lists no outline bullets (pack.yaml), so none can be tagged")
+        return ()
+    if not isinstance(raw, list) or not raw or not all(isinstance(b, str) for b in raw):
+        err("bullets", "must list the outline bullet id(s) the question tests, e.g. [D3.2.b]")
+        return ()
+    if len(set(raw)) != len(raw):
+        err("bullets", "lists a bullet twice")
+    if unknown := [b for b in raw if b not in bullets]:
+        err("bullets", f"unknown bullet(s) {', '.join(unknown)}; see the objectives in pack.yaml")
+    return tuple(raw)
 
 
 def _text(raw: dict[str, Any], name: str, err: Any) -> str:
@@ -369,15 +450,22 @@ def _ends_with_question(stem: str) -> bool:
     return body.rstrip().endswith("?")
 
 
-def _reference_problem(url: Any) -> str | None:
+def _url_problem(url: Any) -> str | None:
     if not isinstance(url, str):
         return "must be a URL string"
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc:
         return f"must be an https:// URL, got {url!r}"
+    if " " in url:
+        return "contains a space"
+    return None
+
+
+def _reference_problem(url: Any) -> str | None:
+    if problem := _url_problem(url):
+        return problem
+    parts = urlsplit(url)
     if parts.hostname not in ALLOWED_REFERENCE_HOSTS:
         allowed = ", ".join(sorted(ALLOWED_REFERENCE_HOSTS))
         return f"host {parts.hostname!r} is not an allowed documentation host ({allowed})"
-    if " " in url:
-        return "contains a space"
     return None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from bot.domain.exam import ExamPack, QuestionType
 
+COVERAGE_MIN = 3  # questions every outline bullet needs
+
 
 @dataclass(frozen=True)
 class DomainShare:
@@ -29,11 +31,18 @@ class PackStats:
     domains: tuple[DomainShare, ...]
     objectives: dict[str, int]
     difficulty: dict[int, int]
+    bullets: dict[str, int]  # questions tagged with each outline bullet, in outline order
+
+    @property
+    def thin_bullets(self) -> dict[str, int]:
+        """Bullets with fewer than COVERAGE_MIN questions."""
+        return {b: n for b, n in self.bullets.items() if n < COVERAGE_MIN}
 
 
 def pack_stats(pack: ExamPack) -> PackStats:
     per_domain = Counter(q.domain_id for q in pack.questions)
     per_objective = Counter(q.objective_id for q in pack.questions)
+    per_bullet = Counter(b for q in pack.questions for b in q.bullets)
     total = len(pack.questions)
     shares = tuple(
         DomainShare(
@@ -54,11 +63,16 @@ def pack_stats(pack: ExamPack) -> PackStats:
         difficulty={
             level: sum(q.difficulty == level for q in pack.questions) for level in (1, 2, 3)
         },
+        bullets={b: per_bullet[b] for b in pack.bullets()},
     )
 
 
 def format_stats(pack: ExamPack, stats: PackStats) -> str:
     lines = [f"{pack.exam.code} — {pack.exam.title}: {stats.total} questions"]
+    if pack.exam.outline_as_of:
+        lines.append(f"outline: skills measured as of {pack.exam.outline_as_of.isoformat()}")
+    if pack.exam.outline_source:
+        lines.append(f"outline source: {pack.exam.outline_source}")
     if stats.total:
         lines.append(
             f"multiple answer: {stats.multiple} ({100 * stats.multiple / stats.total:.0f} %); "
@@ -76,4 +90,16 @@ def format_stats(pack: ExamPack, stats: PackStats) -> str:
     lines.append("objective  questions")
     for oid, count in stats.objectives.items():
         lines.append(f"{oid:<10} {count:>9}{'' if count >= 3 else '   (fewer than 3)'}")
+    if stats.bullets:
+        bullets = pack.bullets()
+        covered = len(stats.bullets) - len(stats.thin_bullets)
+        lines.append("")
+        lines.append(
+            f"outline bullets: {covered} of {len(stats.bullets)} have at least {COVERAGE_MIN} "
+            "questions"
+        )
+        lines.append("bullet     questions")
+        for bid, count in stats.bullets.items():
+            mark = f"  below {COVERAGE_MIN}" if count < COVERAGE_MIN else ""
+            lines.append(f"{bid:<10} {count:>9}{mark:<9}  {bullets[bid].text}")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import yaml
 from bot.domain.exam import QuestionType
 from bot.packs.issues import PackError, Severity
 from bot.packs.loader import load_pack, read_pack
+from bot.packs.stats import format_stats, pack_stats
 from tests.conftest import MINIPACK
 
 TODAY = date(2026, 11, 26)
@@ -169,3 +170,122 @@ def test_broken_metadata_is_reported(tmp_path: Path) -> None:
 def test_missing_pack_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PackError, match=r"pack\.yaml: file not found"):
         load_pack(tmp_path, today=TODAY)
+
+
+def with_bullets(pack: Path) -> None:
+    """Give every minipack objective two outline bullets and tag every question with one."""
+    meta = yaml.safe_load((pack / "pack.yaml").read_text())
+    for domain in meta["domains"]:
+        for objective in domain["objectives"]:
+            oid = objective["id"]
+            objective["bullets"] = [
+                {"id": f"{oid}.a", "text": f"First bullet of {oid}"},
+                {"id": f"{oid}.b", "text": f"Second bullet of {oid}"},
+            ]
+    meta["exam"]["outline_as_of"] = date(2026, 7, 27)
+    meta["exam"]["outline_source"] = "https://learn.microsoft.com/en-us/credentials/x"
+    (pack / "pack.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
+    for path in (pack / "questions").glob("*.yaml"):
+        questions = yaml.safe_load(path.read_text())
+        for q in questions:
+            q["bullets"] = [f"{q['objective']}.a"]
+        path.write_text(yaml.safe_dump(questions, sort_keys=False))
+
+
+def test_bullets_and_outline_date_load(tmp_path: Path) -> None:
+    pack_dir = copy_pack(tmp_path)
+    with_bullets(pack_dir)
+    pack = load_pack(pack_dir, today=TODAY)
+    assert pack.exam.outline_as_of == date(2026, 7, 27)
+    assert pack.exam.outline_source == "https://learn.microsoft.com/en-us/credentials/x"
+    assert list(pack.bullets()) == ["D1.1.a", "D1.1.b", "D1.2.a", "D1.2.b", "D2.1.a", "D2.1.b"]
+    assert pack.objectives()["D1.2"].bullets[1].text == "Second bullet of D1.2"
+    assert pack.question("q-01").bullets == ("D1.1.a",)
+
+
+BROKEN_BULLETS = [
+    ("unknown", lambda q: q.update(bullets=["D1.1.z"]), "unknown bullet(s) D1.1.z"),
+    ("missing", lambda q: q.pop("bullets"), "must list the outline bullet id(s)"),
+    ("empty", lambda q: q.update(bullets=[]), "must list the outline bullet id(s)"),
+    ("twice", lambda q: q.update(bullets=["D1.1.a", "D1.1.a"]), "lists a bullet twice"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"), BROKEN_BULLETS, ids=[b[0] for b in BROKEN_BULLETS]
+)
+def test_broken_question_bullets_are_reported(
+    tmp_path: Path, name: str, change: Any, message: str
+) -> None:
+    pack = copy_pack(tmp_path)
+    with_bullets(pack)
+    edit_first_question(pack, change)
+    with pytest.raises(PackError) as raised:
+        load_pack(pack, today=TODAY)
+    assert any(
+        i.question_id == "q-01" and i.field == "bullets" and message in i.message
+        for i in raised.value.issues
+    ), [str(i) for i in raised.value.issues]
+
+
+def test_bullets_on_a_pack_without_an_outline_are_refused(tmp_path: Path) -> None:
+    pack = copy_pack(tmp_path)
+    edit_first_question(pack, lambda q: q.update(bullets=["D1.1.a"]))
+    with pytest.raises(PackError, match=r"\[q-01\] bullets: the pack lists no outline bullets"):
+        load_pack(pack, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda m: m["domains"][0]["objectives"][0]["bullets"][0].update(id="D1.2.a"),
+            r"bullets\[0\].id: must be D1.1. and a letter",
+        ),
+        (
+            lambda m: m["domains"][0]["objectives"][0]["bullets"][1].update(id="D1.1.a"),
+            r"bullets\[1\].id: duplicate bullet id D1.1.a",
+        ),
+        (
+            lambda m: m["domains"][0]["objectives"][0]["bullets"][0].pop("text"),
+            r"bullets\[0\]: needs a non-empty id and text",
+        ),
+        (
+            lambda m: m["exam"].update(outline_as_of="July 2026"),
+            r"exam.outline_as_of: must be a date",
+        ),
+        (
+            lambda m: m["exam"].update(outline_source="http://learn.microsoft.com/x"),
+            r"exam.outline_source: must be an https:// URL",
+        ),
+    ],
+    ids=["bullet prefix", "duplicate bullet", "bullet text", "outline date", "outline source"],
+)
+def test_broken_outline_metadata_is_reported(tmp_path: Path, change: Any, message: str) -> None:
+    pack = copy_pack(tmp_path)
+    with_bullets(pack)
+    meta = yaml.safe_load((pack / "pack.yaml").read_text())
+    change(meta)
+    (pack / "pack.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
+    with pytest.raises(PackError, match=message):
+        load_pack(pack, today=TODAY)
+
+
+def test_stats_count_questions_per_bullet_and_mark_thin_ones(tmp_path: Path) -> None:
+    pack_dir = copy_pack(tmp_path)
+    with_bullets(pack_dir)
+    pack = load_pack(pack_dir, today=TODAY)
+    stats = pack_stats(pack)
+    assert stats.bullets == {
+        "D1.1.a": 2,
+        "D1.1.b": 0,
+        "D1.2.a": 2,
+        "D1.2.b": 0,
+        "D2.1.a": 2,
+        "D2.1.b": 0,
+    }
+    assert set(stats.thin_bullets) == set(stats.bullets)
+    text = format_stats(pack, stats)
+    assert "outline: skills measured as of 2026-07-27" in text
+    assert "outline bullets: 0 of 6 have at least 3 questions" in text
+    assert "D1.1.b             0  below 3  Second bullet of D1.1" in text
