@@ -54,6 +54,7 @@ def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
             grace=timedelta(minutes=settings.grace_minutes),
             lease=timedelta(seconds=settings.lease_seconds),
             max_attempts=settings.max_attempts,
+            database_clock=True,
         ),
         Pacer(per_org_rate=settings.org_posts_per_second),
     )
@@ -63,6 +64,7 @@ def start_engine(core: Core, settings: Settings) -> AsyncIOScheduler:
     """APScheduler as a local ticker only: the database decides what is due, so any number of
     replicas may tick; one tick runs at a time here, and a slow one is never doubled up."""
     engine = build_engine(core, settings)
+    core.engine.running, core.engine.tick_seconds = True, settings.tick_seconds
 
     async def tick() -> None:
         try:

@@ -43,6 +43,10 @@ class DropRecord:
     channel: ChannelRef
     timezone: str
     attempts: int = 0
+    occurrence_key: str | None = None  # set on scheduled drops: (schedule, local date)
+    schedule_id: int | None = None
+    post_started_at: datetime | None = None  # a post was sent and may not have been recorded
+    result_posted_at: datetime | None = None  # the daily result was posted (or is being posted)
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
@@ -142,6 +146,10 @@ async def load_drops(conn: AsyncConnection, drop_ids: set[int]) -> dict[int, Dro
             channel=ChannelRef(row.platform, row.external_id, row.channel_id),
             timezone=row.timezone,
             attempts=row.attempts,
+            occurrence_key=row.occurrence_key,
+            schedule_id=row.schedule_id,
+            post_started_at=row.post_started_at,
+            result_posted_at=row.result_posted_at,
         )
         for row in await conn.execute(DROPS_BY_ID, {"ids": sorted(drop_ids)})
     }
