@@ -294,24 +294,35 @@ async def wait_for(event: asyncio.Event) -> None:
     await asyncio.wait_for(event.wait(), timeout=30)
 
 
+@pytest.mark.parametrize("names", [("replica-a", "replica-b"), ("replica-a", "replica-a")])
 async def test_a_replica_that_lost_its_lease_while_waiting_does_not_post(
-    core: Core, clock: FakeClock, platform: FakePlatform
+    core: Core, clock: FakeClock, platform: FakePlatform, names: tuple[str, str]
 ) -> None:
+    """Also when both processes run under one replica name: leases carry a random part."""
     await register(core)
     await schedule(core)
     clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     gate = Gate()
     stuck = Pacer(monotonic=lambda: 0.0, sleep=gate.sleep)
     stuck.back_off(CHANNEL, 120)  # told to wait by a 429 in this process
-    a = engine(core, clock, "replica-a", stuck)
+    a = engine(core, clock, names[0], stuck)
     await plan_due_drops(core, grace=timedelta(hours=2), lookback=timedelta(days=7))
     task = asyncio.create_task(a.deliver_due())
     await wait_for(gate.waiting)
     clock.current += timedelta(seconds=61)  # a's lease ran out while it waited
-    assert (await engine(core, clock, "replica-b").deliver_due()) == (1, 0)
+    gate_b = Gate()
+    held = Pacer(monotonic=lambda: 0.0, sleep=gate_b.sleep)
+    held.back_off(CHANNEL, 120)
+    b = engine(core, clock, names[1], held)
+    posting = asyncio.create_task(b.deliver_due())  # b claims it and waits for its turn
+    await wait_for(gate_b.waiting)
     stuck._blocked.clear()
-    gate.opened.set()
+    gate.opened.set()  # a gets its turn first: the drop is no longer a's
     await asyncio.wait_for(task, timeout=30)
+    assert platform.posted == []
+    held._blocked.clear()
+    gate_b.opened.set()
+    assert await asyncio.wait_for(posting, timeout=30) == (1, 0)
     assert len(platform.posted) == 1
 
 
