@@ -127,10 +127,9 @@ class DeliveryEngine:
         )
 
     @property
-    def slice_size(self) -> int:
-        """Drops claimed at once: no more than one workspace could take in half a lease."""
-        postable = int(self.pacer.per_org_rate * self.settings.lease.total_seconds() / 2)
-        return max(1, min(self.settings.slice_size, self.settings.claim_limit, postable))
+    def per_org_in_lease(self) -> int:
+        """Posts one workspace can take from this process in half a lease (its pacing)."""
+        return max(1, int(self.pacer.per_org_rate * self.settings.lease.total_seconds() / 2))
 
     async def tick(self) -> TickReport:
         status = self.core.engine
@@ -176,19 +175,42 @@ class DeliveryEngine:
             claimed = await self._claim(
                 and_(drops_table.c.status == PENDING, drops_table.c.next_attempt_at <= now),
                 count_attempt=True,
-                limit=self.slice_size,
+                limit=min(self.settings.slice_size, self.settings.claim_limit),
             )
             if not claimed:
                 break
             handled += len(claimed)
             async with self.core.db.read() as conn:
                 found = await drop_service.load_drops(conn, set(claimed))
+            claimed = await self._fit_lease(claimed, found)
             outcomes = await asyncio.gather(
                 *(self._deliver(found[i]) for i in claimed if i in found)
             )
             posted += sum(o == "posted" for o in outcomes)
             failed += sum(o == "failed" for o in outcomes)
         return posted, failed
+
+    async def _fit_lease(self, claimed: list[int], found: dict[int, DropRecord]) -> list[int]:
+        """Keep no more drops per workspace than this process can post within its lease; hand
+        the rest back at once (their attempt uncounted) for another replica or the next slice."""
+        per_org: dict[tuple[str, str], int] = {}
+        keep: list[int] = []
+        excess: list[int] = []
+        for drop_id in claimed:
+            drop = found.get(drop_id)
+            if drop is None:
+                continue
+            org = (drop.channel.platform, drop.channel.org_external_id)
+            per_org[org] = per_org.get(org, 0) + 1
+            (keep if per_org[org] <= self.per_org_in_lease else excess).append(drop_id)
+        if excess:
+            async with self.core.db.write() as conn:
+                await conn.execute(
+                    update(drops_table)
+                    .where(drops_table.c.id.in_(excess), drops_table.c.lease_owner == self.token)
+                    .values(lease_owner=None, lease_until=None, attempts=drops_table.c.attempts - 1)
+                )
+        return keep
 
     async def _deliver(self, drop: DropRecord) -> str:
         attempts = drop.attempts
