@@ -54,7 +54,7 @@ class DigestPoster:
                 )
             )
             gone = {(str(platform), str(external_id)) for platform, external_id in rows}
-        for record in await list_schedules(self.core):
+        for record in await list_schedules(self.core, with_missed=False):
             s = record.schedule
             if (record.channel.platform, record.channel.org_external_id) in gone:
                 continue  # the app was removed from that workspace or tenant

@@ -119,7 +119,9 @@ class ScheduleRecord:
     missed: tuple[MissedOccurrence, ...] = ()  # newest first
 
 
-async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[ScheduleRecord]:
+async def list_schedules(
+    core: Core, channel: ChannelRef | None = None, *, with_missed: bool = True
+) -> list[ScheduleRecord]:
     """Every schedule (or the channel's), ordered by organisation and team."""
     query = (
         select(
@@ -141,7 +143,7 @@ async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[
         )
     async with core.db.read() as conn:
         rows = (await conn.execute(query)).all()
-        missed = await _missed(conn, [row.id for row in rows])
+        missed = await _missed(conn, [row.id for row in rows]) if with_missed else {}
     return [
         ScheduleRecord(
             id=row.id,
