@@ -154,6 +154,8 @@ async def _list(core: Core, args: argparse.Namespace) -> None:
         if r.last_error:
             assert r.last_error_at is not None
             print(f"  last error ({local_time_text(r.last_error_at, s.timezone)}): {r.last_error}")
+        for m in r.missed:
+            print(f"  {m.status} ({local_time_text(m.due_at, s.timezone)}): {m.reason}")
 
 
 async def _pause(core: Core, args: argparse.Namespace) -> None:

@@ -170,6 +170,7 @@ def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
             grace=timedelta(minutes=settings.grace_minutes),
             lease=timedelta(seconds=settings.lease_seconds),
             max_attempts=settings.max_attempts,
+            database_clock=True,
         ),
         Pacer(per_org_rate=settings.org_posts_per_second),
     )
@@ -186,6 +187,7 @@ def start_engine(
     `running` holds the engine's jobs in flight, for a stop that waits for them."""
     engine = engine or build_engine(core, settings)
     running = set() if running is None else running
+    core.engine.running, core.engine.tick_seconds = True, settings.tick_seconds
 
     def tracked(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
         async def run() -> object:

@@ -44,6 +44,7 @@ class FakePlatform:
     updated: list[tuple[ChannelRef, str, RevealCard]] = field(default_factory=list)
     texts: list[tuple[ChannelRef, str]] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)  # raised by the next calls
+    lookups: list[tuple[ChannelRef, int, datetime | None]] = field(default_factory=list)
 
     def _maybe_fail(self) -> None:
         if self.failures:
@@ -63,7 +64,10 @@ class FakePlatform:
         self.texts.append((channel, text))
         return f"text-{len(self.texts)}"
 
-    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None:
+    async def find_question(
+        self, channel: ChannelRef, drop_id: int, since: datetime | None = None
+    ) -> str | None:
         """Like searching the channel for the message whose metadata names the drop."""
+        self.lookups.append((channel, drop_id, since))
         found = [c for ch, c in self.posted if ch == channel and c.drop_id == drop_id]
         return f"msg-{drop_id}" if found else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -16,6 +17,7 @@ from bot.service.views import QuestionCard, RevealCard
 
 PLATFORM = "slack"
 FIND_PAGES = 3  # up to 600 newest messages: a drop being re-posted is at most hours old
+FIND_LIMIT = 15  # messages per history page since a given time
 
 
 class TokenSource(Protocol):
@@ -82,18 +84,27 @@ class SlackPlatform:
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         return await self._post(channel, text_message(text), "post a message")
 
-    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None:
+    async def find_question(
+        self, channel: ChannelRef, drop_id: int, since: datetime | None = None
+    ) -> str | None:
         """The ts of the question message posted for the drop, found by its metadata.
 
-        The delivery engine asks before posting a drop again whose earlier holder may have posted
-        it and died before recording it; only the channel's newest messages are searched.
+        The delivery engine asks before posting a drop again whose earlier holder started to post
+        it and died before recording it. With `since` (when that post started), only messages
+        from then on are read, a page of FIND_LIMIT (Slack's cap for apps outside the Marketplace);
+        the engine paces these calls. Without it, the channel's newest messages are searched.
         """
         client = await self._client(channel)
         cursor: str | None = None
+        window: dict[str, Any] = (
+            {"oldest": f"{since.timestamp():.6f}", "limit": FIND_LIMIT}
+            if since is not None
+            else {"limit": 200}
+        )
         for _ in range(FIND_PAGES):
             try:
                 response = await client.conversations_history(
-                    channel=channel.channel_id, include_all_metadata=True, limit=200, cursor=cursor
+                    channel=channel.channel_id, include_all_metadata=True, cursor=cursor, **window
                 )
             except Exception as exc:
                 raise translate(exc, "look for a posted question") from exc

@@ -95,6 +95,12 @@ class ActiveIn(BaseModel):
     active: bool
 
 
+class MissedOut(BaseModel):
+    due_at: datetime
+    status: str  # skipped or failed
+    reason: str
+
+
 class ScheduleOut(BaseModel):
     channel_id: str
     team: str
@@ -102,6 +108,7 @@ class ScheduleOut(BaseModel):
     fields: dict[str, str]
     updated_at: datetime | None = None
     last_error: str | None = None
+    missed: list[MissedOut] = []  # newest skipped or failed occurrences, with their reason
 
 
 def _caller(request: Request) -> Grant:
@@ -198,7 +205,9 @@ def api_router(gate: Gate) -> APIRouter:
         """Every schedule of the organisation (managers may read them, only admins change them)."""
         return [
             _schedule_out(r.channel.channel_id, r.team_name, r.schedule,
-                          updated_at=r.updated_at, last_error=r.last_error)
+                          updated_at=r.updated_at, last_error=r.last_error,
+                          missed=[MissedOut(due_at=m.due_at, status=m.status, reason=m.reason)
+                                  for m in r.missed])
             for r in await list_schedules(core)
             if (r.channel.platform, r.channel.org_external_id) == (grant.platform, grant.workspace)
         ]  # fmt: skip

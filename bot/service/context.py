@@ -8,6 +8,7 @@ from bot.domain.exam import ExamPack, Question
 from bot.domain.scoring import ScoringPolicy
 from bot.ports import ChatPlatform, Clock, DashboardLinks
 from bot.service.commands import SubmitAnswer
+from bot.service.engine_clock import EngineStatus
 from bot.service.group_commit import GroupCommit
 from bot.service.views import AnswerFeedback
 from bot.storage.database import Database
@@ -24,6 +25,7 @@ class Core:
     platforms: dict[str, ChatPlatform] = field(default_factory=dict)
     answer_queue: GroupCommit[SubmitAnswer, AnswerFeedback] | None = None  # see answers.py
     dashboard_links: DashboardLinks | None = None  # None while the dashboard is off
+    engine: EngineStatus = field(default_factory=EngineStatus)  # this process's drop engine
 
     def platform(self, name: str) -> ChatPlatform:
         try:

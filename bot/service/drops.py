@@ -46,6 +46,10 @@ class DropRecord:
     timezone: str
     attempts: int = 0
     scored_at: datetime | None = None  # when its answers' points joined member_stats
+    occurrence_key: str | None = None  # set on scheduled drops: (schedule, local date)
+    schedule_id: int | None = None
+    post_started_at: datetime | None = None  # a post was sent and may not have been recorded
+    result_posted_at: datetime | None = None  # the daily result was posted (or is being posted)
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
@@ -159,6 +163,10 @@ async def load_drops(
             timezone=row.timezone,
             attempts=row.attempts,
             scored_at=row.scored_at,
+            occurrence_key=row.occurrence_key,
+            schedule_id=row.schedule_id,
+            post_started_at=row.post_started_at,
+            result_posted_at=row.result_posted_at,
         )
         for row in await conn.execute(query, {"ids": sorted(filter(valid_id, drop_ids))})
     }

@@ -87,6 +87,7 @@ async def create_drops(
                 "next_attempt_at": plan.opened_at if plan.status == PENDING else None,
                 "lease_owner": plan.held_by,
                 "lease_until": plan.held_until,
+                "post_started_at": plan.opened_at if plan.held_by else None,  # posted right away
                 "opened_at": plan.opened_at,
                 "closes_at": plan.closes_at,
             }

@@ -15,7 +15,7 @@ from bot.service.commands import SaveSchedule
 from bot.service.context import Core
 from bot.service.directory import find_team, set_team_timezone
 from bot.storage.dialect import insert_for
-from bot.storage.tables import organisations, schedules, teams
+from bot.storage.tables import drops, organisations, schedules, skipped_occurrences, teams
 
 
 async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
@@ -92,6 +92,18 @@ def schedule_from_row(row: Row[object]) -> Schedule:
     )
 
 
+MISSED_SHOWN = 10  # the newest skipped or failed occurrences shown per schedule
+
+
+@dataclass(frozen=True)
+class MissedOccurrence:
+    """A scheduled drop that did not reach the channel: skipped (too late) or failed."""
+
+    due_at: datetime
+    status: str  # "skipped" or "failed"
+    reason: str
+
+
 @dataclass(frozen=True)
 class ScheduleRecord:
     """A stored schedule with where it belongs and how its deliveries are going."""
@@ -104,9 +116,12 @@ class ScheduleRecord:
     updated_at: datetime
     last_error: str | None
     last_error_at: datetime | None
+    missed: tuple[MissedOccurrence, ...] = ()  # newest first
 
 
-async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[ScheduleRecord]:
+async def list_schedules(
+    core: Core, channel: ChannelRef | None = None, *, with_missed: bool = True
+) -> list[ScheduleRecord]:
     """Every schedule (or the channel's), ordered by organisation and team."""
     query = (
         select(
@@ -128,6 +143,7 @@ async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[
         )
     async with core.db.read() as conn:
         rows = (await conn.execute(query)).all()
+        missed = await _missed(conn, [row.id for row in rows]) if with_missed else {}
     return [
         ScheduleRecord(
             id=row.id,
@@ -138,9 +154,39 @@ async def list_schedules(core: Core, channel: ChannelRef | None = None) -> list[
             updated_at=row.updated_at,
             last_error=row.last_error,
             last_error_at=row.last_error_at,
+            missed=tuple(missed.get(row.id, [])[:MISSED_SHOWN]),
         )
         for row in rows
     ]
+
+
+async def _missed(
+    conn: AsyncConnection, schedule_ids: list[int]
+) -> dict[int, list[MissedOccurrence]]:
+    """Skipped and failed occurrences of these schedules, newest first."""
+    found: dict[int, list[MissedOccurrence]] = {}
+    if not schedule_ids:
+        return found
+    skipped = await conn.execute(
+        select(
+            skipped_occurrences.c.schedule_id,
+            skipped_occurrences.c.due_at,
+            skipped_occurrences.c.reason,
+        ).where(skipped_occurrences.c.schedule_id.in_(schedule_ids))
+    )
+    failed = await conn.execute(
+        select(drops.c.schedule_id, drops.c.opened_at, drops.c.last_error).where(
+            drops.c.schedule_id.in_(schedule_ids), drops.c.status == "failed"
+        )
+    )
+    for status, rows in (("skipped", skipped), ("failed", failed)):
+        for schedule_id, due_at, reason in rows:
+            found.setdefault(schedule_id, []).append(
+                MissedOccurrence(due_at, status, reason or "not recorded")
+            )
+    for items in found.values():
+        items.sort(key=lambda m: m.due_at, reverse=True)
+    return found
 
 
 async def remove_schedule(core: Core, channel: ChannelRef) -> None:

@@ -118,6 +118,7 @@ schedules = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_error", String(500), nullable=True),  # the latest delivery failure, for admins
     Column("last_error_at", UTCDateTime, nullable=True),
+    Column("planned_until", UTCDateTime, nullable=True),  # occurrences up to here are handled
 )
 
 # One question posted to one team, numbered per team (seq), open until closes_at.
@@ -148,6 +149,8 @@ drops = Table(
     Column("posted_at", UTCDateTime, nullable=True),
     # when the drop's answers were added to the points and accuracy of member_stats (at reveal)
     Column("scored_at", UTCDateTime, nullable=True),
+    Column("post_started_at", UTCDateTime, nullable=True),  # a post was sent (maybe not recorded)
+    Column("result_posted_at", UTCDateTime, nullable=True),  # the daily result went out
     UniqueConstraint("team_id", "seq"),
     Index("ix_drops_team_status", "team_id", "status"),
     Index("ix_drops_status_next_attempt", "status", "next_attempt_at"),
@@ -164,15 +167,18 @@ skipped_occurrences = Table(
     Column("local_date", Date, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
+    Column("reason", String(300), nullable=True),
 )
 
-# Weekly digests already posted (one per schedule and week).
+# Weekly digests (one per schedule and week): claimed under a lease, done once posted_at is set.
 digests = Table(
     "digests",
     metadata,
     Column("schedule_id", Integer, ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False),
     Column("week_start", Date, nullable=False),
-    Column("posted_at", UTCDateTime, nullable=False),
+    Column("posted_at", UTCDateTime, nullable=True),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
     PrimaryKeyConstraint("schedule_id", "week_start"),
 )
 

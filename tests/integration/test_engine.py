@@ -131,20 +131,31 @@ async def test_permanent_failure_stops_and_shows_on_the_schedule(
     assert platform.posted == []
 
 
-async def test_attempts_are_bounded(core: Core, clock: FakeClock, platform: FakePlatform) -> None:
+async def test_unexpected_errors_are_retried_a_bounded_number_of_times(
+    core: Core, clock: FakeClock, platform: FakePlatform
+) -> None:
+    """A platform answer (5xx, 429, network) is retried within the grace period (see
+    test_drop_recovery.py); an adapter bug is retried max_attempts times only."""
     await register(core)
     await schedule(core)
     clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-    platform.failures = [DeliveryError("bad gateway", permanent=False) for _ in range(10)]
+    calls = 0
+
+    async def broken(channel: ChannelRef, card: object) -> str:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("adapter bug")
+
+    platform.post_question = broken  # type: ignore[assignment,method-assign]
     e = engine(core, max_attempts=3)
     for _ in range(6):
         await e.tick()
         clock.current += timedelta(minutes=10)
     assert await statuses(core) == ["failed"]
-    assert len(platform.failures) == 7  # three attempts, then it stopped
+    assert calls == 3  # three attempts, then it stopped
     (record,) = await list_schedules(core)
     assert record.last_error is not None
-    assert "gave up after 3 attempts: bad gateway" in record.last_error
+    assert "gave up after 3 attempts: adapter bug" in record.last_error
 
 
 async def test_after_downtime_within_grace_posts_late_with_a_full_window(
@@ -189,6 +200,7 @@ async def test_a_crash_after_posting_does_not_post_twice(
                 message_id=None,
                 attempts=1,
                 next_attempt_at=clock.current,
+                post_started_at=clock.current,
                 lease_owner="replica-a",
                 lease_until=clock.current + timedelta(seconds=60),
             )

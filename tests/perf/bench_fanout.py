@@ -4,9 +4,14 @@ A loopback chat API (tests/support/chat_server.py, its own process) enforces one
 second per channel and a limit of posts per rolling second per workspace, answering 429 with
 Retry-After beyond them. The drop engine plans the 1,000 due drops and posts them through the
 same ChatPlatform port the doors implement. Printed: the time from the tick that found them due to
-the last post, the minimum those limits allow, their ratio, and duplicates and misses. Usage:
+the last post, the minimum those limits allow, their ratio, and duplicates and misses.
 
-    .venv/bin/python -m tests.perf.bench_fanout [--rate 5] [--database-url postgresql://…]
+`--lease 2 --replicas 2` runs two engines side by side (each with its share of the workspace
+rate) with a lease shorter than the fan-out: they must share the minute with zero duplicates.
+Usage:
+
+    .venv/bin/python -m tests.perf.bench_fanout [--rate 5] [--lease 600] [--replicas 1] \
+        [--database-url postgresql://…]
 """
 
 from __future__ import annotations
@@ -55,21 +60,20 @@ async def _fan_out(args: argparse.Namespace, base: str, db: Database) -> None:
             core,
             SaveSchedule(channel, {"days": "daily", "time": f"{due:%H:%M}", "timezone": "UTC"}),
         )
-    engine = DeliveryEngine(
-        core,
-        EngineSettings(owner="bench", lease=timedelta(minutes=10)),
-        Pacer(per_org_rate=args.rate),
-    )
+    engines = [
+        DeliveryEngine(
+            core,
+            EngineSettings(owner=f"bench-{n}", lease=timedelta(seconds=args.lease)),
+            Pacer(per_org_rate=max(1, args.rate // args.replicas)),
+        )
+        for n in range(args.replicas)
+    ]
     # as the service does: a tick plans the minute ahead, and the ticker wakes when it is due
-    planned = (await engine.tick()).planned.created
+    planned = (await engines[0].tick()).planned.created
     print(f"planned {planned} drops ahead of {due:%H:%M:%S} UTC; waiting for the minute")
     await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
     started = due.timestamp()
-    while (next_due := await engine.next_due()) is not None:
-        await asyncio.sleep(max(0.0, (next_due - datetime.now(UTC)).total_seconds()))
-        await engine.deliver_due()
-        if time.time() - started > 300:
-            raise SystemExit("gave up after 300 s")
+    posted_by = await asyncio.gather(*(_run(engine, started) for engine in engines))
     async with httpx.AsyncClient() as client:
         stats = (await client.get(f"{base}/stats")).json()
     posts = stats["posts"]
@@ -90,7 +94,22 @@ async def _fan_out(args: argparse.Namespace, base: str, db: Database) -> None:
     print(f"time from the scheduled minute to the last post: {elapsed:.2f} s")
     print(f"minimum the limits allow: {minimum:.2f} s ({per_workspace} posts per workspace)")
     print(f"ratio: {elapsed / minimum:.2f}x (target 1.25x)")
+    print(
+        f"lease: {args.lease:g} s; replicas: {args.replicas}; "
+        f"posts recorded per replica: {', '.join(str(n) for n in posted_by)}"
+    )
     await platform.close()
+
+
+async def _run(engine: DeliveryEngine, started: float) -> int:
+    """One replica's ticker: wake when the next drop is due, post, until nothing is pending."""
+    posted = 0
+    while (next_due := await engine.next_due()) is not None:
+        await asyncio.sleep(max(0.0, min(1.0, (next_due - datetime.now(UTC)).total_seconds())))
+        posted += (await engine.deliver_due())[0]
+        if time.time() - started > 300:
+            raise SystemExit("gave up after 300 s")
+    return posted
 
 
 def main() -> None:
@@ -100,6 +119,8 @@ def main() -> None:
     parser.add_argument(
         "--rate", type=int, default=5, help="posts per rolling second per workspace"
     )
+    parser.add_argument("--lease", type=float, default=600.0, help="lease in seconds")
+    parser.add_argument("--replicas", type=int, default=1, help="engines posting side by side")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     server, base = launch(args.rate)

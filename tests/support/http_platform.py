@@ -4,6 +4,7 @@ mapping its answers the way the real doors do: 429 and 5xx are retryable (with R
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -73,7 +74,9 @@ class HttpChatPlatform:
         )
         return str(data["ts"])
 
-    async def find_question(self, channel: ChannelRef, drop_id: int) -> str | None:
+    async def find_question(
+        self, channel: ChannelRef, drop_id: int, since: datetime | None = None
+    ) -> str | None:
         data = await self._call(
             "GET",
             "/chat/find",

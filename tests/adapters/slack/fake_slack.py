@@ -295,7 +295,7 @@ class FakeSlack:
                 else {}
             )
             for (c, ts), m in self.messages.items()
-            if c == channel
+            if c == channel and float(ts) >= float(params.get("oldest") or 0)
         ]
         found.reverse()  # newest first, like Slack
         return {"ok": True, "messages": found, "has_more": False}

@@ -145,3 +145,22 @@ async def test_a_failed_lookup_is_a_delivery_error_not_a_miss(slack: SlackHarnes
         await slack.door.platform.find_question(channel, 1)
     assert caught.value.permanent is False
     assert caught.value.retry_after == 3.0
+
+
+async def test_a_lookup_since_a_time_reads_only_from_then_one_small_page(
+    slack: SlackHarness,
+) -> None:
+    from datetime import UTC, datetime
+
+    channel = await study_channel(slack.core)
+    first = await post_drop(slack.core, channel)
+    first_ts = await slack.door.platform.find_question(channel, first.drop_id)
+    assert first_ts is not None
+    later = datetime.fromtimestamp(float(first_ts) + 0.5, UTC)  # after the first post
+    second = await post_drop(slack.core, channel)
+    platform = slack.door.platform
+    assert await platform.find_question(channel, second.drop_id, since=later) is not None
+    assert await platform.find_question(channel, first.drop_id, since=later) is None
+    call = slack.fake.of("conversations.history")[-1]
+    assert float(call.params["oldest"]) == pytest.approx(later.timestamp())
+    assert int(call.params["limit"]) == 15
