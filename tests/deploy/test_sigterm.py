@@ -208,8 +208,8 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                 return len(posts()) >= 2 and max(holdings.values(), default=0) >= 6
 
             await poll(one_holds_a_fan_out, 60, "a replica posting the fan-out")
-            holder_name = max(holdings, key=lambda n: holdings[n])
-            holder = next(r for r in replicas if r.name == holder_name)
+            holder_lease = max(holdings, key=lambda n: holdings[n])  # "<replica name>:<token>"
+            holder = next(r for r in replicas if holder_lease.startswith(f"{r.name}:"))
             other = next(r for r in replicas if r is not holder)
             assert holder.process is not None
 
@@ -249,7 +249,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
             assert code == 0, output
             async with db.read() as conn:
                 still_held = await conn.scalar(
-                    select(func.count()).where(drops.c.lease_owner == holder.name)
+                    select(func.count()).where(drops.c.lease_owner == holder_lease)
                 )
             assert still_held == 0, "a stopped replica must hand its drops back"
             await burst
