@@ -1,4 +1,4 @@
-"""What each member picked on closed drops: shown only after the reveal, never while open."""
+"""What each member picked on drops whose reveal has run: never shown before the reveal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.service.context import Core
+from bot.service.drops import CLOSED, REVEALED
 from bot.storage.tables import answers, drops, members
 
 
@@ -19,11 +20,11 @@ class Pick:
 
 
 async def picks_after_close(core: Core, drop_ids: list[int]) -> dict[int, list[Pick]]:
-    """Each member's own answer per drop, for drops whose window has ended only (an open drop
-    yields nothing, so no door can show picks before the reveal)."""
+    """Each member's own answer per drop, for drops whose reveal has run (closed or revealed).
+    An open drop, or one whose window has ended but whose reveal has not run yet, yields
+    nothing: no door can show picks before the reveal."""
     if not drop_ids:
         return {}
-    now = core.clock.now()
     query = (
         select(
             answers.c.drop_id,
@@ -34,7 +35,7 @@ async def picks_after_close(core: Core, drop_ids: list[int]) -> dict[int, list[P
         )
         .join(members, members.c.id == answers.c.member_id)
         .join(drops, drops.c.id == answers.c.drop_id)
-        .where(answers.c.drop_id.in_(drop_ids), drops.c.closes_at <= now)
+        .where(answers.c.drop_id.in_(drop_ids), drops.c.status.in_((CLOSED, REVEALED)))
         .order_by(answers.c.drop_id, answers.c.answered_at, answers.c.id)
     )
     found: dict[int, list[Pick]] = {}
