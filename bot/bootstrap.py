@@ -3,6 +3,8 @@ imports adapters)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from functools import partial
@@ -137,10 +139,17 @@ async def start_doors(app: FastAPI) -> None:
         log.info("Slack connected over Socket Mode")
 
 
+FOLLOW_UP_GRACE = 1.0  # seconds for private replies to answers already stored, at a stop
+
+
 async def stop_doors(app: FastAPI) -> None:
+    """Close the doors; Slack's private replies to answers already stored get a moment first."""
     if app.state.socket is not None:
         await app.state.socket.close()
     if app.state.slack is not None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FOLLOW_UP_GRACE):
+                await app.state.slack.deps.background.settle()
         await app.state.slack.aclose()
 
 

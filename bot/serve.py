@@ -15,7 +15,6 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from fastapi import FastAPI
 
 from bot.bootstrap import build_service, start_doors, stop_doors
 from bot.errors import SettingsError
@@ -28,8 +27,7 @@ from bot.settings import Settings, served_url
 log = logging.getLogger("studybot")
 
 REQUESTS_GRACE = 5  # seconds for accepted requests (answers awaiting their batch) to finish
-ENGINE_GRACE = 3.0  # then seconds for posts under way
-FOLLOW_UP_GRACE = 1.0  # then for private replies; a stop takes well under 10 s in all
+ENGINE_GRACE = 3.0  # then seconds for posts under way (private replies get 1 s more)
 
 
 async def serve(settings: Settings) -> None:
@@ -75,20 +73,10 @@ async def serve(settings: Settings) -> None:
             await engine.drain(ENGINE_GRACE)
         if ticks:  # let a tick in flight finish its database work before the pool closes
             await asyncio.wait(ticks, timeout=STOP_WAIT_SECONDS)
-        await _finish_follow_ups(app)
         await stop_doors(app)
         await core.db.dispose()
         listener.close()
     log.info("studybot stopped")
-
-
-async def _finish_follow_ups(app: FastAPI) -> None:
-    """Private replies to answers already stored (Slack) get a moment before the door closes."""
-    door = app.state.slack
-    if door is not None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(FOLLOW_UP_GRACE):
-                await door.deps.background.settle()
 
 
 STOP_WAIT_SECONDS = 10
