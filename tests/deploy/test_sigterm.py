@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -42,20 +42,13 @@ from tests.adapters.slack.conftest import block_actions
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.conftest import MINIPACK, _skip_or_fail, postgres_url
 from tests.deploy.installed import free_port
+from tests.support.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM, SECRET = "TSTOP", "sigterm-signing-secret"
 CHANNELS, MEMBERS = 24, 240
 LEASE_SECONDS = 120
 ANSWER_CHANNEL = "CANSWERS"
-
-
-async def poll(check: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-        await asyncio.sleep(0.05)  # polling interval
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -189,7 +182,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                         return False
                 return True
 
-            await poll(both_healthy, 60, "both replicas to start")
+            await until(both_healthy, 60, "both replicas to start")
 
             def posts() -> list[str]:
                 return [str(c.params["channel"]) for c in fake.of("chat.postMessage")]
@@ -207,7 +200,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                     holdings.update({str(owner): int(n) for owner, n in rows})
                 return len(posts()) >= 2 and max(holdings.values(), default=0) >= 6
 
-            await poll(one_holds_a_fan_out, 60, "a replica posting the fan-out")
+            await until(one_holds_a_fan_out, 60, "a replica posting the fan-out")
             holder_lease = max(holdings, key=lambda n: holdings[n])  # "<replica name>:<token>"
             holder = next(r for r in replicas if holder_lease.startswith(f"{r.name}:"))
             other = next(r for r in replicas if r is not holder)
@@ -263,7 +256,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                     )
                 return states == {"open": CHANNELS}
 
-            await poll(fan_out_done, 40, "the other replica to post the rest of the fan-out")
+            await until(fan_out_done, 40, "the other replica to post the rest of the fan-out")
     finally:
         for r in replicas:
             if r.process is not None and r.process.returncode is None:

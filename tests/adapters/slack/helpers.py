@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -17,6 +15,7 @@ from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.views import QuestionCard
 from bot.storage.tables import answers
+from tests.support.waiting import until
 
 
 async def study_channel(core: Core, team_id: str = "T1", channel_id: str = "C1") -> ChannelRef:
@@ -46,8 +45,4 @@ async def stored_answers(core: Core, drop_id: int | None = None) -> int:
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 60.0) -> None:
     """Poll an async check until it holds (work that runs after the ack), failing on timeout."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the background work")
-        await asyncio.sleep(0.005)
+    await until(check, within, "the background work")

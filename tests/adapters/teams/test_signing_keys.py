@@ -26,6 +26,7 @@ from tests.adapters.teams.conftest import APP_ID, TENANT_A, TeamsDoor, install
 from tests.adapters.teams.credentials import StaticCredentials
 from tests.adapters.teams.fake_connector import FakeConnector
 from tests.adapters.teams.silent_server import SilentServer, silent_server
+from tests.support.waiting import until
 
 HEALTH_BUDGET = 2.0  # seconds; generous for a loaded machine, far below a hung fetch
 CLICK_BUDGET = 3.0  # Slack's own limit for acknowledging an interaction
@@ -36,14 +37,6 @@ SETTINGS = TeamsSettings(
     app_type=AppType.SINGLE_TENANT,
     tenant_id=TENANT_A,
 )
-
-
-async def until(check: Any, within: float = 20.0, what: str = "a condition") -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
