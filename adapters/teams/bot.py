@@ -13,8 +13,10 @@ from botbuilder.core import (  # type: ignore[import-untyped]
 )
 
 from adapters.teams import render
+from adapters.teams.audience import AudienceCache, roster_conversation
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
+from adapters.teams.live_count import LiveCount
 from adapters.teams.names import PlaceNames, place_names, renamed, stored_names
 from adapters.teams.question_cache import QuestionCache
 from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
@@ -33,16 +35,19 @@ from adapters.teams.translate import (
     answer_choice,
     execute_action,
     identify,
+    refreshed_drop,
 )
 from bot.domain.schedule import parse_schedule
 from bot.errors import FieldErrors, StudybotError
 from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
+from bot.service.card_state import card_state
 from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.events import first_delivery
 from bot.service.schedules import get_schedule, save_schedule
+from bot.service.views import AnswerStatus
 
 log = logging.getLogger("studybot.teams")
 SCHEDULE_FIELDS = ("days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain")
@@ -68,11 +73,16 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         core: Core,
         roster: Roster = teams_roster,
         questions: QuestionCache | None = None,
+        *,
+        audiences: AudienceCache | None = None,
+        live_count: LiveCount | None = None,
     ) -> None:
         super().__init__()
         self.core = core
         self.roster = roster
         self.questions = questions or QuestionCache()
+        self.audiences = audiences or AudienceCache()
+        self.live_count = live_count  # None: the shared card's count is not kept live
 
     async def _once(self, who: TurnIdentity, activity: Any) -> bool:
         """False for a redelivery of an activity already handled."""
@@ -162,7 +172,9 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             who = identify(turn_context.activity)
             verb, data = execute_action(turn_context.activity.value)
             if verb == render.ANSWER_VERB:
-                return await self._answer(who, data)
+                return await self._answer(turn_context, who, data)
+            if verb == render.REFRESH_VERB:
+                return await self._own_view(turn_context, who, data)
             if verb == render.SCHEDULE_VERB:
                 return await self._save_schedule(turn_context, who, data)
         except (MalformedActivityError, MalformedActionError) as exc:
@@ -178,15 +190,32 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             )
         return error_response(HTTPStatus.BAD_REQUEST, "NotSupported", f"Unknown verb {verb!r}.")
 
-    async def _answer(self, who: TurnIdentity, data: Any) -> dict[str, Any]:
+    async def _refresh(self, turn_context: Any, who: TurnIdentity, drop_id: int) -> render.Card:
+        """The same `refresh` the shared card carries (see audience.py)."""
+        place = roster_conversation(who.conversation_id, who.team_id)
+        user_ids = await self.audiences.audience(turn_context, who.tenant_id, place)
+        return render.refresh_for(drop_id, user_ids)
+
+    async def _answer(self, turn_context: Any, who: TurnIdentity, data: Any) -> dict[str, Any]:
         drop_id, option_ids = answer_choice(data)
         await self.questions.check_place(self.core, drop_id, who.channel)
         feedback = await submit_answer(
             self.core,
             SubmitAnswer(who.channel, drop_id, who.user_id, who.display_name, option_ids),
         )
+        if feedback.status is AnswerStatus.RECORDED and self.live_count is not None:
+            self.live_count.answered(who.channel, drop_id)
         question = await self.questions.card(self.core, drop_id, who.channel)
-        return card_response(render.feedback_card(question, feedback))
+        refresh = await self._refresh(turn_context, who, drop_id)
+        return card_response(render.feedback_card(question, feedback, refresh=refresh))
+
+    async def _own_view(self, turn_context: Any, who: TurnIdentity, data: Any) -> dict[str, Any]:
+        """A refresh (Teams' automatic one, or the member's Refresh): the card as it stands,
+        as this member sees it (their answer, the live count, or the reveal once it has run)."""
+        drop_id = refreshed_drop(data)
+        state = await card_state(self.core, drop_id, who.channel, who.user_id)
+        refresh = await self._refresh(turn_context, who, drop_id)
+        return card_response(render.member_card(state, refresh=refresh))
 
     async def _save_schedule(
         self, turn_context: Any, who: TurnIdentity, data: Any

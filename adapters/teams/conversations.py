@@ -48,14 +48,31 @@ async def save_reference(core: Core, who: TurnIdentity, reference: dict[str, Any
 
 async def load_reference(core: Core, channel: ChannelRef) -> dict[str, Any] | None:
     """The stored reference of a channel, or None when the bot was never there (or removed)."""
+    found = await load_place(core, channel)
+    return found[0] if found else None
+
+
+async def load_place(
+    core: Core, channel: ChannelRef
+) -> tuple[dict[str, Any], str, str | None] | None:
+    """The stored reference of a channel with its conversation id and team id (None if the bot
+    was never there, or was removed)."""
     async with core.db.read() as conn:
-        value = await conn.scalar(
-            select(teams_conversations.c.reference).where(
-                teams_conversations.c.tenant_id == channel.org_external_id,
-                teams_conversations.c.channel_key == channel.channel_id,
+        row = (
+            await conn.execute(
+                select(
+                    teams_conversations.c.reference,
+                    teams_conversations.c.conversation_id,
+                    teams_conversations.c.team_id,
+                ).where(
+                    teams_conversations.c.tenant_id == channel.org_external_id,
+                    teams_conversations.c.channel_key == channel.channel_id,
+                )
             )
-        )
-    return dict(value) if value else None
+        ).first()
+    if row is None or not row.reference:
+        return None
+    return dict(row.reference), str(row.conversation_id), row.team_id
 
 
 async def tenant_channels(core: Core, tenant_id: str) -> list[StoredConversation]:

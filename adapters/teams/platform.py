@@ -1,21 +1,29 @@
 """The core's ChatPlatform for Teams: proactive posts and card updates via continue_conversation.
 
 No retries and no sleeping here: every failure becomes a DeliveryError for the core's delivery
-engine, and none is left to the adapter's on_turn_error.
+engine (or the live count's pacing), and none is left to the adapter's on_turn_error.
+
+Question and reveal cards carry a Universal Actions `refresh` (see audience.py), so that each
+member's client shows that member's own view; `refresh_count` brings the shared card's answer
+count up to date without ever putting the question back over a reveal.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.schema import ConversationReference  # type: ignore[import-untyped]
 
 from adapters.teams import render
-from adapters.teams.conversations import load_reference
+from adapters.teams.audience import AudienceCache, roster_conversation
+from adapters.teams.conversations import load_place
 from adapters.teams.delivery_errors import delivery_error
+from adapters.teams.live_count import LiveCount
 from adapters.teams.replies import card_activity, text_activity, update_activity
 from adapters.teams.translate import PLATFORM
 from bot.ports import ChannelRef, DeliveryError
+from bot.service.card_state import card_state
 from bot.service.context import Core
 from bot.service.views import QuestionCard, RevealCard
 
@@ -23,46 +31,100 @@ from bot.service.views import QuestionCard, RevealCard
 class TeamsPlatform:
     platform = PLATFORM
 
-    def __init__(self, adapter: Any, core: Core, app_id: str) -> None:
+    def __init__(
+        self, adapter: Any, core: Core, app_id: str, audiences: AudienceCache | None = None
+    ) -> None:
         self._adapter = adapter
         self._core = core
         self._app_id = app_id
+        self.audiences = audiences or AudienceCache()
+        self.live_count: LiveCount | None = None  # set by mount_teams (tests settle it)
+
+    async def _refresh(self, turn_context: Any, place: Place, drop_id: int) -> render.Card:
+        user_ids = await self.audiences.audience(turn_context, place.tenant_id, place.roster)
+        return render.refresh_for(drop_id, user_ids)
 
     async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
         summary = f"Question #{card.seq}: {card.domain_name}"
-        return await self._send(channel, card_activity(render.question_card(card), summary))
+
+        async def send(turn_context: Any, place: Place) -> Any:
+            refresh = await self._refresh(turn_context, place, card.drop_id)
+            posted = render.question_card(card, refresh=refresh)
+            return await turn_context.send_activity(card_activity(posted, summary))
+
+        response = await self._run(channel, "post", send)
+        return _message_id(response)
 
     async def update_question(self, channel: ChannelRef, message_id: str, card: RevealCard) -> None:
-        summary = f"Answer to question #{card.question.seq}"
-        activity = update_activity(message_id, render.reveal_card(card), summary)
-        await self._run(channel, "update the question", lambda tc: tc.update_activity(activity))
+        await self._put(channel, message_id, card, "update the question")
+
+    async def _put(
+        self, channel: ChannelRef, message_id: str, card: QuestionCard | RevealCard, action: str
+    ) -> None:
+        """Replace the posted card with the question (its count) or with the reveal."""
+
+        async def put(turn_context: Any, place: Place) -> Any:
+            if isinstance(card, RevealCard):
+                refresh = await self._refresh(turn_context, place, card.question.drop_id)
+                shown, summary = render.reveal_card(card, refresh=refresh), "Answer to question"
+                summary = f"{summary} #{card.question.seq}"
+            else:
+                refresh = await self._refresh(turn_context, place, card.drop_id)
+                shown, summary = render.question_card(card, refresh=refresh), "Question"
+                summary = f"{summary} #{card.seq}: {card.domain_name}"
+            return await turn_context.update_activity(update_activity(message_id, shown, summary))
+
+        await self._run(channel, action, put)
+
+    async def refresh_count(
+        self, channel: ChannelRef, drop_id: int, *, repair: bool = False
+    ) -> bool:
+        """Show the current answer count on the shared card while the drop takes answers; True
+        if the card was updated.
+
+        It may race the reveal (posted by this replica or another): the state is read again
+        after the update, and if the reveal has run meanwhile the reveal is put back, so the
+        card never ends on the question once the reveal has been shown. `repair` (a retry after
+        a failed update) puts the reveal back as well when the reveal has already run.
+        """
+        before = await card_state(self._core, drop_id, channel)
+        if before.message_id is None:
+            return False
+        if before.reveal is not None:
+            if repair:
+                await self._put(channel, before.message_id, before.reveal, "update the question")
+            return False
+        if not before.accepting:
+            return False  # the window is over: the reveal (still to come) replaces the card
+        await self._put(channel, before.message_id, before.question, "update the answer count")
+        after = await card_state(self._core, drop_id, channel)
+        if after.reveal is not None:
+            await self._put(channel, before.message_id, after.reveal, "update the question")
+        return True
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
-        return await self._send(channel, text_activity(text))
-
-    async def _send(self, channel: ChannelRef, activity: Any) -> str:
-        response = await self._run(channel, "post", lambda tc: tc.send_activity(activity))
-        if response is None or not getattr(response, "id", None):
-            raise DeliveryError(
-                "Teams accepted the post but returned no message id", permanent=False
-            )
-        return str(response.id)
+        response = await self._run(
+            channel, "post", lambda tc, _place: tc.send_activity(text_activity(text))
+        )
+        return _message_id(response)
 
     async def _run(self, channel: ChannelRef, action: str, operation: Any) -> Any:
-        stored = await load_reference(self._core, channel)
+        stored = await load_place(self._core, channel)
         if stored is None:
             raise DeliveryError(
                 f"studybot is not installed where {channel.channel_id} is (no conversation "
                 "reference); add the app to the team again",
                 permanent=True,
             )
-        reference = ConversationReference().deserialize(stored)
+        reference_data, conversation_id, team_id = stored
+        reference = ConversationReference().deserialize(reference_data)
+        place = Place(channel.org_external_id, roster_conversation(conversation_id, team_id))
         outcome: dict[str, Any] = {}
 
         async def callback(turn_context: Any) -> None:
             try:
                 _without_sdk_retries(turn_context, self._adapter)
-                outcome["result"] = await operation(turn_context)
+                outcome["result"] = await operation(turn_context, place)
             except Exception as exc:  # kept for the caller; on_turn_error must not swallow it
                 outcome["error"] = exc
 
@@ -77,6 +139,20 @@ class TeamsPlatform:
                 f"could not {action}: the turn ended without a result", permanent=False
             )
         return outcome["result"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a proactive turn posts: the tenant, and whose roster decides the card's refresh."""
+
+    tenant_id: str
+    roster: str  # the team id for a channel, else the conversation id
+
+
+def _message_id(response: Any) -> str:
+    if response is None or not getattr(response, "id", None):
+        raise DeliveryError("Teams accepted the post but returned no message id", permanent=False)
+    return str(response.id)
 
 
 def _without_sdk_retries(turn_context: Any, adapter: Any) -> None:

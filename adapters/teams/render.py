@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.exam import Domain
 from bot.domain.schedule import RevealMode, Schedule
+from bot.service.card_state import DropCardState
 from bot.service.views import (
     AnswerFeedback,
     AnswerStatus,
@@ -23,6 +24,7 @@ CARD_VERSION = "1.5"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ANSWER_VERB = "answer"
 SCHEDULE_VERB = "schedule"
+REFRESH_VERB = "refresh"  # Universal Actions refresh: a member's own view of a question card
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
@@ -38,6 +40,34 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
     }
     if actions:
         result["actions"] = actions
+    return result
+
+
+def refresh_for(drop_id: int, user_ids: Sequence[str] | None) -> Card:
+    """The card's Universal Actions `refresh`: Teams asks for each listed member's own view by
+    itself (at most 60 ids); without ids (a conversation of more than 60 members, or an unknown
+    roster) nobody is refreshed automatically and the card gets a Refresh button instead."""
+    refresh: Card = {
+        "action": {
+            "type": "Action.Execute",
+            "title": "Refresh",
+            "verb": REFRESH_VERB,
+            "data": {"drop": drop_id},
+        }
+    }
+    if user_ids:
+        refresh["userIds"] = list(user_ids)
+    return refresh
+
+
+def _refreshing(result: Card, refresh: Card | None) -> Card:
+    """The card with its refresh, and the manual Refresh button where Teams will not refresh."""
+    if refresh is None:
+        return result
+    result["refresh"] = refresh
+    if "userIds" not in refresh:
+        button = {**refresh["action"], "title": "Refresh: your answer and the count"}
+        result["body"].append({"type": "ActionSet", "actions": [button]})
     return result
 
 
@@ -65,8 +95,11 @@ def _answers_line(q: QuestionCard, *, closed: bool) -> dict[str, Any]:
     return text(f"{when} · {answers}", isSubtle=True, size="Small")
 
 
-def question_card(q: QuestionCard, *, closed: bool = False) -> Card:
-    """The posted question: one button per option, or a choice set and a submit for "choose n"."""
+def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None = None) -> Card:
+    """The posted question: one button per option, or a choice set and a submit for "choose n".
+
+    With `refresh` (see refresh_for), each member's client asks for that member's own view.
+    """
     body = _header(q)
     actions: list[dict[str, Any]] = []
     if q.multiple:
@@ -105,13 +138,15 @@ def question_card(q: QuestionCard, *, closed: bool = False) -> Card:
                 for o in q.options
             )
     body.append(_answers_line(q, closed=closed))
-    return card(body, actions)
+    return _refreshing(card(body, actions), refresh)
 
 
-def feedback_card(q: QuestionCard, feedback: AnswerFeedback) -> Card:
+def feedback_card(
+    q: QuestionCard, feedback: AnswerFeedback, *, refresh: Card | None = None
+) -> Card:
     """The refreshed card the member who clicked sees: the question and what became of it."""
     closed = feedback.status is AnswerStatus.CLOSED
-    result = question_card(q, closed=closed)
+    result = question_card(q, closed=closed, refresh=refresh)
     style = {
         AnswerStatus.RECORDED: "good" if feedback.correct is not False else "attention",
         AnswerStatus.ALREADY_ANSWERED: "emphasis",
@@ -124,7 +159,7 @@ def feedback_card(q: QuestionCard, feedback: AnswerFeedback) -> Card:
     return result
 
 
-def reveal_card(reveal: RevealCard) -> Card:
+def reveal_card(reveal: RevealCard, *, refresh: Card | None = None) -> Card:
     """The posted card after the close: key, explanation, references and distribution."""
     q = reveal.question
     body = [
@@ -157,7 +192,34 @@ def reveal_card(reveal: RevealCard) -> Card:
             size="Small",
         )
     )
-    return card(body)
+    return _refreshing(card(body), refresh)
+
+
+def member_card(state: DropCardState, *, refresh: Card | None = None) -> Card:
+    """One member's own view of a question card: the shared card as it stands now (the live
+    answer count, or the reveal once it has run) headed by what this member answered.
+
+    Before the reveal it says only which option the member chose, never whether it was right.
+    """
+    yours = " and ".join(state.your_labels or ())
+    if state.reveal is not None:
+        result = reveal_card(state.reveal, refresh=refresh)
+        if not yours:
+            note, style = "You did not answer this question.", "emphasis"
+        elif state.your_correct:
+            note, style = f"You answered {yours}: right!", "good"
+        else:
+            note, style = f"You answered {yours}: not this time.", "attention"
+    else:
+        result = question_card(state.question, closed=not state.accepting, refresh=refresh)
+        if not yours:
+            return result
+        note, style = f"Your answer: {yours}. Only your first answer counts.", "emphasis"
+        if state.accepting:
+            note += " The answer is revealed when the question closes."
+    header = {"type": "Container", "style": style, "items": [text(note, weight="Bolder")]}
+    result["body"].insert(0, header)
+    return result
 
 
 def _link_title(url: str) -> str:

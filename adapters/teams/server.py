@@ -11,8 +11,10 @@ from botbuilder.schema import Activity  # type: ignore[import-untyped]
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from adapters.teams.audience import AudienceCache, RosterPage, connector_roster_page
 from adapters.teams.auth import CloudEndpoints, build_adapter, warm_signing_keys
 from adapters.teams.bot import StudybotTeamsBot
+from adapters.teams.live_count import LiveCount
 from adapters.teams.platform import TeamsPlatform
 from adapters.teams.roles import Roster, teams_roster
 from adapters.teams.settings import TeamsSettings
@@ -115,11 +117,16 @@ def mount_teams(
     endpoints: CloudEndpoints | None = None,
     roster: Roster = teams_roster,
     credentials: Any = None,
+    roster_page: RosterPage = connector_roster_page,
+    live_count: dict[str, Any] | None = None,
 ) -> TeamsPlatform:
     """Serve the Teams door on `app` and connect its platform to the core; returns the platform."""
     adapter = build_adapter(settings, endpoints, credentials)
-    bot = StudybotTeamsBot(core, roster)
-    platform = TeamsPlatform(adapter, core, settings.app_id)
+    audiences = AudienceCache(roster_page)
+    platform = TeamsPlatform(adapter, core, settings.app_id, audiences)
+    live = LiveCount(platform.refresh_count, **(live_count or {}))
+    bot = StudybotTeamsBot(core, roster, audiences=audiences, live_count=live)
+    platform.live_count = live
     core.platforms[platform.platform] = platform
     app.include_router(teams_router(adapter, bot))
     if settings.authentication:

@@ -185,6 +185,13 @@ def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
     return drop_id, _option_ids([o.strip() for o in options.split(",") if o.strip()])
 
 
+def refreshed_drop(data: Any) -> int:
+    """The drop id a refresh action names."""
+    if not isinstance(data, dict):
+        raise MalformedActionError("the action carries no data")
+    return _drop_id(data.get("drop"))
+
+
 def execute_action(value: Any) -> tuple[str, dict[str, Any]]:
     """The verb and data of an adaptiveCard/action invoke's value."""
     action = value.get("action") if isinstance(value, dict) else None
