@@ -43,34 +43,43 @@ class LiveCount:
         self._pacer = pacer or Pacer(per_channel_interval=1.0, per_org_rate=PER_TENANT_RATE)
         self._sleep = sleep
         self._pending: dict[tuple[str, str, int], asyncio.Task[None]] = {}
+        self._again: set[tuple[str, str, int]] = set()  # answered while an update was under way
 
     def answered(self, channel: ChannelRef, drop_id: int) -> None:
         """An answer to the drop was recorded: update its shared card soon (once)."""
         key = (channel.platform, channel.org_external_id, drop_id)
         if key in self._pending:
+            self._again.add(key)  # the update under way may have read the count before it
             return
         self._pending[key] = asyncio.create_task(self._update(key, channel, drop_id))
 
     async def _update(self, key: tuple[str, str, int], channel: ChannelRef, drop_id: int) -> None:
         try:
-            for attempt in range(MAX_RETRIES + 1):
+            attempt = 0
+            while attempt <= MAX_RETRIES:
                 await self._sleep(self._interval)
+                self._again.discard(key)
                 try:
                     async with self._pacer.turn(channel):
                         await self._refresh(channel, drop_id, repair=attempt > 0)
-                    return
                 except DeliveryError as exc:
                     log.info("Teams answer count update for drop %s failed: %s", drop_id, exc)
                     if exc.permanent:
                         return
                     if exc.retry_after:
                         self._pacer.back_off(channel, exc.retry_after)
+                    attempt += 1
+                    continue
+                if key not in self._again:
+                    return
+                attempt = 0  # more answers came in meanwhile: one more update
         except NotFoundError:
             pass  # the drop is gone (the team was removed)
         except Exception:  # a bug must not take the answer path with it
             log.exception("Teams answer count update for drop %s failed", drop_id)
         finally:
             self._pending.pop(key, None)
+            self._again.discard(key)
 
     async def settle(self) -> None:
         """Wait for every pending update (tests; a stop may cancel them instead)."""

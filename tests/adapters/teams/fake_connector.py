@@ -53,6 +53,8 @@ class FakeConnector:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)  # team id -> details
     channels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # team id -> channels
+    roster_reads: list[str] = field(default_factory=list)  # conversation ids of pagedmembers reads
+    roster_fails: bool = False  # pagedmembers answers 403 (no permission)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -104,6 +106,19 @@ class FakeConnector:
             headers={"kid": self.key_id},
         )
 
+    def _paged_members(self, conversation: str, path: str) -> tuple[int, dict[str, str], Any]:
+        """GET /v3/conversations/{id}/pagedmembers: the first page of the roster."""
+        with self._lock:
+            self.roster_reads.append(conversation)
+        if self.roster_fails:
+            return 403, {}, _error("Forbidden", "the bot may not read this roster")
+        everyone = list(self.members.values())
+        size = _page_size(path)
+        page: dict[str, Any] = {"members": everyone[:size]}
+        if len(everyone) > size:
+            page["continuationToken"] = f"page-{size}"
+        return 200, {}, page
+
     # --- the service -------------------------------------------------------------------------
     def handle(
         self, method: str, path: str, headers: Any, body: bytes
@@ -130,6 +145,8 @@ class FakeConnector:
         ):
             return 401, {}, _error("Unauthorized", "Authorization has been denied")
         conversation = parts[2]
+        if method == "GET" and len(parts) == 4 and parts[3] == "pagedmembers":
+            return self._paged_members(parts[2], path)
         if method == "GET" and len(parts) == 5 and parts[3] == "members":
             member = self.members.get(parts[4])
             if member is None:
@@ -156,6 +173,12 @@ class FakeConnector:
                 self.messages[activity_id] = payload
                 return 200, {}, {"id": activity_id}
         return 405, {}, _error("MethodNotAllowed", method)
+
+
+def _page_size(path: str) -> int:
+    query = dict(q.split("=", 1) for q in path.partition("?")[2].split("&") if "=" in q)
+    size = int(query.get("pageSize") or 200)
+    return min(500, max(50, size))  # Teams pages 50 to 500 members
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
