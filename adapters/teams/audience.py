@@ -26,7 +26,8 @@ MAX_AUTO_REFRESH = 60  # Teams' limit on refresh.userIds
 PAGE_SIZE = 100  # one roster page tells 60 or fewer from more (Teams pages 50 to 500)
 KEEP_SECONDS = 15 * 60  # how long a roster answer is used
 KEEP_FAILURE_SECONDS = 60  # how long a failed roster read is remembered (no new read meanwhile)
-LOOKUP_TIMEOUT = 5.0
+LOOKUP_TIMEOUT = 5.0  # seconds a roster read may take
+INVOKE_WAIT = 2.0  # seconds an invoke waits for one (it must answer Teams promptly)
 MAX_ENTRIES = 4096
 
 # None: no userIds (too many members, or the roster could not be read)
@@ -64,30 +65,39 @@ class AudienceCache:
         self._known: OrderedDict[tuple[str, str], tuple[float, Audience]] = OrderedDict()
         self._reading: dict[tuple[str, str], asyncio.Future[Audience]] = {}
 
-    async def audience(self, turn_context: Any, tenant_id: str, conversation_id: str) -> Audience:
-        """The user ids to list in `refresh.userIds`, or None for the manual-refresh fallback."""
+    async def audience(
+        self, turn_context: Any, tenant_id: str, conversation_id: str, wait: float = LOOKUP_TIMEOUT
+    ) -> Audience:
+        """The user ids to list in `refresh.userIds`, or None for the manual-refresh fallback.
+
+        Waits at most `wait` seconds for a roster read (an invoke cannot wait long): past that
+        it answers None, and the read goes on to serve the next card.
+        """
         key = (tenant_id, conversation_id)
-        now = self._clock()
         known = self._known.get(key)
-        if known is not None and now < known[0]:
+        if known is not None and self._clock() < known[0]:
             return known[1]
         reading = self._reading.get(key)
-        if reading is not None:  # another turn is reading this roster: share its answer
-            return await asyncio.shield(reading)
-        future: asyncio.Future[Audience] = asyncio.get_running_loop().create_future()
-        self._reading[key] = future
+        if reading is None:  # one read per conversation at a time; other turns share it
+            reading = asyncio.create_task(self._fill(key, turn_context, conversation_id))
+            self._reading[key] = reading
+        try:
+            return await asyncio.wait_for(asyncio.shield(reading), wait)
+        except TimeoutError:
+            return None
+
+    async def _fill(
+        self, key: tuple[str, str], turn_context: Any, conversation_id: str
+    ) -> Audience:
         try:
             found, keep = await self._read(turn_context, conversation_id)
             self._known[key] = (self._clock() + keep, found)
             self._known.move_to_end(key)
             while len(self._known) > MAX_ENTRIES:
                 self._known.popitem(last=False)
-            future.set_result(found)
             return found
         finally:
-            if not future.done():
-                future.set_result(None)
-            del self._reading[key]
+            self._reading.pop(key, None)
 
     async def _read(self, turn_context: Any, conversation_id: str) -> tuple[Audience, float]:
         try:

@@ -13,7 +13,7 @@ from botbuilder.core import (  # type: ignore[import-untyped]
 )
 
 from adapters.teams import render
-from adapters.teams.audience import AudienceCache, roster_conversation
+from adapters.teams.audience import INVOKE_WAIT, AudienceCache, roster_conversation
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
 from adapters.teams.live_count import LiveCount
@@ -193,7 +193,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
     async def _refresh(self, turn_context: Any, who: TurnIdentity, drop_id: int) -> render.Card:
         """The same `refresh` the shared card carries (see audience.py)."""
         place = roster_conversation(who.conversation_id, who.team_id)
-        user_ids = await self.audiences.audience(turn_context, who.tenant_id, place)
+        user_ids = await self.audiences.audience(turn_context, who.tenant_id, place, INVOKE_WAIT)
         return render.refresh_for(drop_id, user_ids)
 
     async def _answer(self, turn_context: Any, who: TurnIdentity, data: Any) -> dict[str, Any]:
