@@ -66,12 +66,12 @@ class TeamsPlatform:
         async def put(turn_context: Any, place: Place) -> Any:
             if isinstance(card, RevealCard):
                 refresh = await self._refresh(turn_context, place, card.question.drop_id)
-                shown, summary = render.reveal_card(card, refresh=refresh), "Answer to question"
-                summary = f"{summary} #{card.question.seq}"
+                shown = render.reveal_card(card, refresh=refresh)
+                summary = f"Answer to question #{card.question.seq}"
             else:
                 refresh = await self._refresh(turn_context, place, card.drop_id)
-                shown, summary = render.question_card(card, refresh=refresh), "Question"
-                summary = f"{summary} #{card.seq}: {card.domain_name}"
+                shown = render.question_card(card, refresh=refresh)
+                summary = f"Question #{card.seq}: {card.domain_name}"
             return await turn_context.update_activity(update_activity(message_id, shown, summary))
 
         await self._run(channel, action, put)
