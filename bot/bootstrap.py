@@ -95,6 +95,7 @@ async def build_service(
         playground=settings.playground,
         dashboard=dashboard,
         content_dir=settings.content_dir,
+        metrics_token=settings.metrics_token,
     )
     app.state.slack = None
     app.state.socket = None
