@@ -104,6 +104,12 @@ class CoreCollector(Collector):
             "1 when this replica runs the drop engine.",
             value=1.0 if engine.running else 0.0,
         )
+        ticking = engine.running and engine.ticked_recently(self.core.clock.now())
+        yield GaugeMetricFamily(
+            "studybot_engine_ticking",
+            "1 when this replica's engine ticked within its last three ticks (as /readyz checks).",
+            value=1.0 if ticking else 0.0,
+        )
 
 
 def pool_use(core: Core) -> dict[str, float]:
