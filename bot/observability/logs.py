@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 
 from bot.observability import redaction
+from bot.observability.tracing import current_trace_id
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 bind = structlog.contextvars.bind_contextvars  # bind(org=…, channel=…, drop=…) for what follows
@@ -40,6 +41,7 @@ def json_formatter() -> logging.Formatter:
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+            _trace_id,
             _exception_text,
         ],
         processors=[
@@ -48,6 +50,14 @@ def json_formatter() -> logging.Formatter:
             structlog.processors.JSONRenderer(),
         ],
     )
+
+
+def _trace_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """The trace the record was logged in, when tracing is on."""
+    trace_id = current_trace_id()
+    if trace_id is not None:
+        event.setdefault("trace_id", trace_id)
+    return event
 
 
 def _exception_text(

@@ -68,7 +68,9 @@ def queue_answer(core: Core, cmd: SubmitAnswer) -> asyncio.Future[AnswerFeedback
         future.set_exception(refused)
         return future
     if core.answer_queue is None:
-        core.answer_queue = GroupCommit(partial(record_batch, core), linger=BATCH_LINGER_SECONDS)
+        core.answer_queue = GroupCommit(
+            partial(record_batch, core), linger=BATCH_LINGER_SECONDS, span="studybot.answers"
+        )
     return core.answer_queue.enqueue(cmd)
 
 
