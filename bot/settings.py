@@ -72,6 +72,7 @@ class Settings:
     log_format: str = "text"
     metrics_token: str | None = None  # serves /metrics to this bearer token (None: 404)
     metrics_port: int | None = None  # serves the metrics on a port of their own as well
+    audit_days: int = 365  # how long the audit trail keeps an entry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +140,7 @@ class Settings:
             log_format=log_format,
             metrics_token=metrics_token,
             metrics_port=whole("STUDYBOT_METRICS_PORT", "0", 1, 65535) if metrics_port else None,
+            audit_days=whole("STUDYBOT_AUDIT_DAYS", "365", 1, 3650),
         )
         problems.raise_if_any()
         return settings

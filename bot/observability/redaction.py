@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 LOGGERS = ("slack_bolt", "slack_sdk", "slack", "studybot.slack")
 TOKEN = re.compile(
@@ -55,8 +56,11 @@ def install(secrets: Iterable[str | None] = ()) -> None:
 
 def secrets_in(env: Mapping[str, str]) -> list[str]:
     """The values of the STUDYBOT_ settings that hold secrets (…SECRET, …TOKEN, …PASSWORD, …KEY;
-    a comma-separated list of keys counts as each of its keys)."""
+    a comma-separated list of keys counts as each of its keys), and the database's password."""
     found: list[str] = []
+    password = urlsplit(env.get("STUDYBOT_DATABASE_URL", "")).password
+    if password:
+        found.append(password)
     for name, value in env.items():
         secret = any(part in name for part in SECRET_NAMES)
         if secret and name.startswith("STUDYBOT_") and not name.endswith("_FILE"):

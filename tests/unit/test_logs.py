@@ -108,9 +108,10 @@ def test_secret_settings_are_found_by_name() -> None:
         "STUDYBOT_METRICS_TOKEN": "t1",
         "STUDYBOT_WEB_SECRET_FILE": "/run/secrets/web",
         "STUDYBOT_PORT": "8000",
+        "STUDYBOT_DATABASE_URL": "postgresql://studybot:db-pass@db.example.org/studybot",
         "HOME": "/root",
     }
-    assert sorted(redaction.secrets_in(env)) == ["k1", "k2", "p1", "s1", "t1"]
+    assert sorted(redaction.secrets_in(env)) == ["db-pass", "k1", "k2", "p1", "s1", "t1"]
 
 
 def test_bad_log_format_and_metrics_settings_are_named_together(tmp_path: object) -> None:
