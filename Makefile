@@ -34,6 +34,10 @@ $(DEPLOY_TOOLS)/.installed: tests/deploy/tools.txt | check-python
 	$(DEPLOY_TOOLS)/bin/python -m pip install -q -r tests/deploy/tools.txt
 	@touch $@
 
+# promtool for the alert rules (deploy/monitoring), unpacked from Debian's prometheus package
+$(DEPLOY_TOOLS)/bin/promtool: tests/deploy/get_promtool.sh | $(DEPLOY_TOOLS)/.installed
+	@sh tests/deploy/get_promtool.sh $(DEPLOY_TOOLS)/bin
+
 run: $(VENV)/.runtime
 	@if [ -n "$$STUDYBOT_WEB_SECRET" ]; then \
 	  link=$$($(BIN)/studybot dashboard-link --platform web --workspace playground --hours 24) && \
@@ -41,7 +45,7 @@ run: $(VENV)/.runtime
 	fi
 	$(BIN)/studybot serve
 
-test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed
+test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed $(DEPLOY_TOOLS)/bin/promtool
 	$(BIN)/ruff check bot adapters tests
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet

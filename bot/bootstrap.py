@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.domain.scoring import ScoringPolicy
+from bot.observability import tracing
 from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
 from bot.service.catalog import sync_pack
@@ -95,6 +97,7 @@ async def build_service(
         playground=settings.playground,
         dashboard=dashboard,
         content_dir=settings.content_dir,
+        metrics_token=settings.metrics_token,
     )
     app.state.slack = None
     app.state.socket = None
@@ -106,6 +109,9 @@ async def build_service(
         from adapters.teams.server import mount_teams
 
         mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
+    if tracing.enabled(os.environ if env is None else env):
+        tracing.instrument(app, core.db, tracing.otlp_provider())
+        log.info("tracing: spans go to the OTLP endpoint that OTEL_EXPORTER_OTLP_ENDPOINT names")
     return core, app
 
 

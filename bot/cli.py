@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(_: argparse.Namespace) -> int:
     from bot.bootstrap import door_settings
+    from bot.observability.logs import configure as configure_logs
+    from bot.observability.redaction import secrets_in
     from bot.serve import serve
 
     problems = SettingsProblems()  # the core's and the doors' bad settings, all in one message
@@ -98,9 +101,7 @@ def _serve(_: argparse.Namespace) -> int:
     problems.raise_if_any()
     assert read is not None
     settings = read
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(settings.log_level, settings.log_format, secrets_in(os.environ))
     asyncio.run(serve(settings))
     return 0
 

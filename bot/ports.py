@@ -33,10 +33,18 @@ class ChannelRef:
 class DeliveryError(Exception):
     """A platform refused or failed a delivery; `permanent` means retrying will not help."""
 
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        retry_after: float | None = None,
+        rate_limited: bool = False,  # the platform answered 429 (counted apart in the metrics)
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
 
 
 class ChatPlatform(Protocol):

@@ -10,14 +10,17 @@ import socket
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from types import FrameType
+from wsgiref.simple_server import WSGIServer as MetricsServer
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from prometheus_client import start_http_server
 
 from bot.bootstrap import build_service, start_doors, stop_doors
 from bot.errors import SettingsError
+from bot.observability.metrics import REGISTRY
 from bot.runtime import settle_heap
 from bot.service.context import Core
 from bot.service.dispatch import DeliveryEngine, EngineSettings
@@ -46,6 +49,8 @@ async def serve(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # JSON logs: uvicorn's records go through the root logger's formatter like every other
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=REQUESTS_GRACE,
     )
     ticker: AsyncIOScheduler | None = None
@@ -61,6 +66,7 @@ async def serve(settings: Settings) -> None:
             engines.append(build_engine(core, settings))
             ticker = start_engine(core, settings, engines[0], ticks)
 
+    metrics_server = serve_metrics(settings)
     try:
         await start_doors(app)
         settle_heap()
@@ -76,7 +82,24 @@ async def serve(settings: Settings) -> None:
         await stop_doors(app)
         await core.db.dispose()
         listener.close()
+        if metrics_server is not None:
+            metrics_server.shutdown()
     log.info("studybot stopped")
+
+
+def serve_metrics(settings: Settings) -> MetricsServer | None:
+    """The metrics on a port of their own (STUDYBOT_METRICS_PORT), beside the service's port."""
+    if settings.metrics_port is None:
+        return None
+    try:
+        server, _ = start_http_server(settings.metrics_port, addr=settings.host, registry=REGISTRY)
+    except OSError as exc:
+        raise SettingsError(
+            f"STUDYBOT_METRICS_PORT: cannot serve the metrics on port {settings.metrics_port} "
+            f"({exc.strerror}); choose a free port or unset it"
+        ) from None
+    log.info("metrics at %s/metrics", served_url(settings.host, settings.metrics_port))
+    return server
 
 
 STOP_WAIT_SECONDS = 10

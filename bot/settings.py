@@ -15,6 +15,8 @@ from bot.shipped import shipped
 
 DEFAULT_CONTENT = shipped(Path(__file__).resolve().parent, "bundled/content/az400", "content/az400")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
+MIN_METRICS_TOKEN = 16  # characters; a short token could be guessed by whoever reaches /metrics
 T = TypeVar("T")
 
 
@@ -67,6 +69,10 @@ class Settings:
     max_attempts: int = 6
     org_posts_per_second: int = 10
     replica_name: str = ""
+    log_format: str = "text"
+    metrics_token: str | None = None  # serves /metrics to this bearer token (None: 404)
+    metrics_port: int | None = None  # serves the metrics on a port of their own as well
+    audit_days: int = 365  # how long the audit trail keeps an entry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -100,6 +106,19 @@ class Settings:
             problems.problems.append(
                 f"STUDYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
             )
+        log_format = (get("STUDYBOT_LOG_FORMAT") or "text").lower()
+        if log_format not in LOG_FORMATS:
+            problems.problems.append(
+                f"STUDYBOT_LOG_FORMAT must be text or json, got {log_format!r}"
+            )
+        metrics_token = get("STUDYBOT_METRICS_TOKEN")
+        if metrics_token is not None and len(metrics_token) < MIN_METRICS_TOKEN:
+            problems.problems.append(
+                f"STUDYBOT_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters (it "
+                "guards /metrics); generate one with: python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
+            )
+        metrics_port = get("STUDYBOT_METRICS_PORT")
         seed = get("STUDYBOT_SELECTION_SEED")
         settings = cls(
             database_url=check(lambda: normalize_url(raw_url), raw_url),
@@ -118,6 +137,10 @@ class Settings:
             max_attempts=whole("STUDYBOT_MAX_ATTEMPTS", "6", 1, 50),
             org_posts_per_second=whole("STUDYBOT_ORG_POSTS_PER_SECOND", "10", 1, 1000),
             replica_name=get("STUDYBOT_REPLICA_NAME") or f"{socket.gethostname()}:{os.getpid()}",
+            log_format=log_format,
+            metrics_token=metrics_token,
+            metrics_port=whole("STUDYBOT_METRICS_PORT", "0", 1, 65535) if metrics_port else None,
+            audit_days=whole("STUDYBOT_AUDIT_DAYS", "365", 1, 3650),
         )
         problems.raise_if_any()
         return settings

@@ -14,7 +14,6 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import log_redaction
 from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.answering import register_answering
 from adapters.slack.authorize import StoredInstallationAuthorize, answer_unavailable
@@ -32,6 +31,7 @@ from adapters.slack.replies import PrivateReplies
 from adapters.slack.rotation import TokenRefresher
 from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.slash import register_slash_command
+from bot.observability import redaction as log_redaction
 from bot.service.context import Core
 
 log = logging.getLogger("studybot.slack")
@@ -96,7 +96,8 @@ def build_slack_door(
     tokens: TokenSource
     background = Background()
     kwargs: dict[str, Any] = {
-        "name": "studybot",
+        # bolt names its loggers after the app: keep them under studybot.slack (strict redaction)
+        "name": "studybot.slack.app",
         # Unhandled requests reach on_error, which answers them quietly (bolt would log a
         # multi-line suggestion for each).
         "raise_error_for_unhandled_request": True,

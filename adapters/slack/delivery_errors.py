@@ -29,7 +29,9 @@ def translate(exc: BaseException, action: str) -> DeliveryError:
         retry_after = _retry_after(getattr(response, "headers", None))
         reason = f"Slack refused to {action}: HTTP {status}" + (f", {code}" if code else "")
         if status == 429 or code == "ratelimited":
-            return DeliveryError(reason, permanent=False, retry_after=retry_after)
+            return DeliveryError(
+                reason, permanent=False, retry_after=retry_after, rate_limited=True
+            )
         if status >= 500 or status == 412 or code in TRANSIENT_CODES:
             return DeliveryError(reason, permanent=False, retry_after=retry_after)
         return DeliveryError(reason, permanent=True)

@@ -10,8 +10,10 @@ from typing import Any
 from urllib.request import getproxies
 
 import aiohttp
+from opentelemetry.trace import SpanKind
 
 from adapters.slack.hook_client import HookClient, HookError
+from bot.observability.tracing import tracer
 
 log = logging.getLogger("studybot.slack")
 TIMEOUT_SECONDS = 10.0
@@ -37,10 +39,12 @@ class PrivateReplies:
         """Post the reply; False (logged) when Slack did not take it. Never raises."""
         body = json.dumps({"response_type": "ephemeral", "replace_original": False, **message})
         try:
-            if self._via_proxy:
-                status, answer = await self._post_via_proxy(response_url, body.encode())
-            else:
-                status, answer = await self._client.post_json(response_url, body.encode())
+            with tracer.start_as_current_span("slack.reply", kind=SpanKind.CLIENT) as span:
+                if self._via_proxy:
+                    status, answer = await self._post_via_proxy(response_url, body.encode())
+                else:
+                    status, answer = await self._client.post_json(response_url, body.encode())
+                span.set_attribute("http.response.status_code", status)
         except (HookError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("private reply not delivered: %s", exc or type(exc).__name__)
             return False

@@ -51,7 +51,10 @@ def delivery_error(exc: BaseException, action: str) -> DeliveryError:
         message = f"Teams refused to {action}: HTTP {status}" + (f" ({detail})" if detail else "")
         if status in RETRYABLE or status >= 500:
             return DeliveryError(
-                message, permanent=False, retry_after=retry_after(exc.response.headers)
+                message,
+                permanent=False,
+                retry_after=retry_after(exc.response.headers),
+                rate_limited=status == 429,
             )
         # 401 token revoked, 403 bot removed or blocked, 404 conversation gone, other 4xx:
         # sending the same request again cannot succeed.

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from adapters.web.access import AccessDenied, Grant
 from adapters.web.admin import admin_router
 from adapters.web.api import api_error, api_router
+from adapters.web.audit_pages import audit_router
 from adapters.web.dashboard import dashboard_router, refusal, render
 from adapters.web.dashboard_settings import DashboardSettings
 from adapters.web.gate import Gate
@@ -39,6 +40,7 @@ def mount_dashboard(
     app.include_router(admin_router(gate, content_dir))
     app.include_router(study_admins_router(gate))
     app.include_router(api_router(gate))
+    app.include_router(audit_router(gate))
 
     def session_of(request: Request) -> Grant | None:
         try:

@@ -30,6 +30,7 @@ from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
 from bot.errors import InvalidInputError, NotFoundError
+from bot.observability.metrics import ANSWER_BATCH, ANSWERS
 from bot.service.commands import SubmitAnswer
 from bot.service.context import Core
 from bot.service.drops import DropRecord, load_drops, visible_drop
@@ -62,11 +63,14 @@ def queue_answer(core: Core, cmd: SubmitAnswer) -> asyncio.Future[AnswerFeedback
     """submit_answer without a coroutine: the future settles once the answer's batch is written."""
     refused = _refusal(cmd)
     if refused is not None:  # bad input never joins, slows or fails the shared batch
+        ANSWERS.labels(cmd.channel.platform, "refused").inc()
         future: asyncio.Future[AnswerFeedback] = asyncio.get_running_loop().create_future()
         future.set_exception(refused)
         return future
     if core.answer_queue is None:
-        core.answer_queue = GroupCommit(partial(record_batch, core), linger=BATCH_LINGER_SECONDS)
+        core.answer_queue = GroupCommit(
+            partial(record_batch, core), linger=BATCH_LINGER_SECONDS, span="studybot.answers"
+        )
     return core.answer_queue.enqueue(cmd)
 
 
@@ -137,7 +141,17 @@ async def record_batch(
                 results[a.index] = _recorded(a)
             for a in repeats:
                 results[a.index] = _already(a, earlier[(a.drop.id, a.member_id)])
-    return [r if r is not None else RuntimeError("answer was not processed") for r in results]
+    outcomes = [r if r is not None else RuntimeError("answer was not processed") for r in results]
+    count_outcomes(batch, outcomes)
+    return outcomes
+
+
+def count_outcomes(batch: Sequence[SubmitAnswer], outcomes: Sequence[object]) -> None:
+    """Add a written batch to the answer metrics: its size, and each answer's outcome."""
+    ANSWER_BATCH.observe(len(batch))
+    for cmd, outcome in zip(batch, outcomes, strict=True):
+        kind = outcome.status.value if isinstance(outcome, AnswerFeedback) else "refused"
+        ANSWERS.labels(cmd.channel.platform, kind).inc()
 
 
 def _check(

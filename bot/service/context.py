@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from bot.domain.exam import ExamPack, Question
 from bot.domain.scoring import ScoringPolicy
+from bot.observability.metered import MeteredPlatform
 from bot.ports import ChatPlatform, Clock, DashboardLinks
 from bot.service.commands import SubmitAnswer
 from bot.service.engine_clock import EngineStatus
@@ -28,7 +30,9 @@ class Core:
     engine: EngineStatus = field(default_factory=EngineStatus)  # this process's drop engine
 
     def platform(self, name: str) -> ChatPlatform:
+        """The platform's port, its calls counted in the metrics (bot/observability/metered.py)."""
         try:
-            return self.platforms[name]
+            inner = self.platforms[name]
         except KeyError:
             raise LookupError(f"no chat platform {name!r} is connected") from None
+        return cast(ChatPlatform, MeteredPlatform(inner))

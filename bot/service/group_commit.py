@@ -10,6 +10,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+from opentelemetry import trace
+
+from bot.observability.tracing import tracer
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -17,11 +21,19 @@ BatchWriter = Callable[[Sequence[T]], Awaitable[Sequence[R | Exception]]]
 
 
 class GroupCommit(Generic[T, R]):
-    def __init__(self, write: BatchWriter[T, R], max_batch: int = 200, linger: float = 0.0) -> None:
+    def __init__(
+        self,
+        write: BatchWriter[T, R],
+        max_batch: int = 200,
+        linger: float = 0.0,
+        span: str = "studybot.batch",
+    ) -> None:
         self._write = write
         self._max_batch = max_batch
         self._linger = linger  # seconds a new writer waits for company before its first batch
+        self._span = span  # each batch's trace span, linked to the spans of those who submitted
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._senders: list[trace.SpanContext] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def submit(self, item: T) -> R:
@@ -31,6 +43,9 @@ class GroupCommit(Generic[T, R]):
         """Queue the item for the next batch; the future settles with its own result."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
+        sender = trace.get_current_span().get_span_context()
+        if sender.is_valid:  # only while tracing is on
+            self._senders.append(sender)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return future
@@ -41,7 +56,11 @@ class GroupCommit(Generic[T, R]):
         while self._pending:
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
-            await self._run(batch)
+            links = [trace.Link(s) for s in self._senders[: self._max_batch]]
+            del self._senders[: self._max_batch]
+            with tracer.start_as_current_span(self._span, links=links) as span:
+                span.set_attribute("studybot.batch_size", len(batch))
+                await self._run(batch)
 
     async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         try:

@@ -225,5 +225,22 @@ processed_events = Table(
     PrimaryKeyConstraint("platform", "event_id"),
 )
 
+# Administrative changes of an organisation: who did what, where from, before and after.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("door", String(16), nullable=False),  # slack, teams, web, cli
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(200), nullable=False),  # the channel or person it was about
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_events_org_at", "org_id", "at"),
+)
+
 # Adapter-owned tables live in their own modules on the same metadata.
 from bot.storage import slack_tables, teams_tables  # noqa: E402, F401

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from adapters.slack import log_redaction
 from adapters.web.access import dashboard_link
 from adapters.web.dashboard_settings import DashboardSettings
+from bot.observability import redaction as log_redaction
 from tests.adapters.slack.conftest import OAUTH_KEY, SIGNING_SECRET, SlackHarness
 from tests.adapters.slack.helpers import post_drop, stored_answers, study_channel
 from tests.adapters.slack.test_oauth import install
