@@ -61,6 +61,21 @@ class RevealCard:
         return [r.option.label for r in self.results if r.is_key]
 
 
+@dataclass(frozen=True)
+class DailyResult:
+    """Posted to the channel after a reveal: how the team did on the question."""
+
+    question: QuestionCard
+    key_labels: tuple[str, ...]
+    answered: int
+    correct: int
+
+    @property
+    def percent_right(self) -> int | None:
+        """The share of right answers in whole percent; None when nobody answered."""
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
 class AnswerStatus(StrEnum):
     RECORDED = "recorded"
     ALREADY_ANSWERED = "already_answered"
@@ -103,6 +118,29 @@ class LeaderboardView:
     rows: tuple[LeaderboardRow, ...]
     total_members: int
     you: LeaderboardRow | None = None
+
+
+@dataclass(frozen=True)
+class DigestBoard:
+    """One exam domain's top answerers of the week."""
+
+    domain_id: str
+    domain_name: str
+    rows: tuple[LeaderboardRow, ...]
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    """Posted on the digest day: last week's top answerers overall and per domain.
+
+    `domains` holds only the domains somebody answered in; both are empty when nobody answered.
+    """
+
+    team_name: str
+    week_start: date
+    week_end: date  # the Sunday, inclusive
+    overall: tuple[LeaderboardRow, ...]
+    domains: tuple[DigestBoard, ...]
 
 
 @dataclass(frozen=True)
