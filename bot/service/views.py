@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.periods import Period
+from bot.domain.schedule import Schedule
 
 
 @dataclass(frozen=True)
@@ -192,3 +194,13 @@ class OrgReportView:
     period: Period
     teams: tuple[TeamReport, ...]
     domains: tuple[DomainProgress, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleSubmission:
+    """What became of a submitted schedule form: saved, or its field errors and nothing saved."""
+
+    values: Mapping[str, object]  # as submitted, to show the form again for correcting
+    saved: Schedule | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    current: Schedule | None = None  # the stored schedule, when the save refused the values
