@@ -288,3 +288,8 @@ def test_long_options_are_never_cut_off() -> None:
         shown = " ".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
         for option in card.options:
             assert f"*{option.label}.* {option.text}" in shown
+
+
+@pytest.mark.parametrize("view", [{}, {"state": None}, {"state": {"values": None}}])
+def test_a_modal_submitted_without_state_has_no_values(view: dict[str, object]) -> None:
+    assert submitted_values(view) == {}  # the core then says which fields are required
