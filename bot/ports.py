@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from bot.service.views import QuestionCard, RevealCard
+    from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 
 class Clock(Protocol):
@@ -62,6 +62,14 @@ class ChatPlatform(Protocol):
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         """Post a plain message to the channel; return its message id."""
+        ...
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        """Post how the team did on a revealed question; return the message id."""
+        ...
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        """Post last week's leaderboards; return the message id."""
         ...
 
 

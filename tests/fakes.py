@@ -6,8 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from adapters.plain_text import daily_result_text, weekly_digest_text
 from bot.ports import ChannelRef, DeliveryError
-from bot.service.views import QuestionCard, RevealCard
+from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 
 class FakeClock:
@@ -37,12 +38,18 @@ class VirtualTime:
 
 @dataclass
 class FakePlatform:
-    """Records what the core asked a chat platform to do; can be told to fail."""
+    """Records what the core asked a chat platform to do; can be told to fail.
+
+    The daily result and the weekly digest are kept as view models and, rendered as plain
+    text, in `texts` too: what the channel reads.
+    """
 
     platform: str = "fake"
     posted: list[tuple[ChannelRef, QuestionCard]] = field(default_factory=list)
     updated: list[tuple[ChannelRef, str, RevealCard]] = field(default_factory=list)
     texts: list[tuple[ChannelRef, str]] = field(default_factory=list)
+    results: list[tuple[ChannelRef, DailyResult]] = field(default_factory=list)
+    digests: list[tuple[ChannelRef, WeeklyDigest]] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)  # raised by the next calls
     lookups: list[tuple[ChannelRef, int, datetime | None]] = field(default_factory=list)
 
@@ -63,6 +70,16 @@ class FakePlatform:
         self._maybe_fail()
         self.texts.append((channel, text))
         return f"text-{len(self.texts)}"
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        message_id = await self.post_text(channel, daily_result_text(result))
+        self.results.append((channel, result))
+        return message_id
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        message_id = await self.post_text(channel, weekly_digest_text(digest))
+        self.digests.append((channel, digest))
+        return message_id
 
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None

@@ -10,10 +10,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery_errors import translate
 from adapters.slack.render_question import METADATA_EVENT, question_message, reveal_message
-from adapters.slack.render_reports import text_message
+from adapters.slack.render_reports import (
+    daily_result_message,
+    text_message,
+    weekly_digest_message,
+)
 from adapters.slack.rotation import TokenRefresher
 from bot.ports import ChannelRef, DeliveryError
-from bot.service.views import QuestionCard, RevealCard
+from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 PLATFORM = "slack"
 FIND_PAGES = 3  # up to 600 newest messages: a drop being re-posted is at most hours old
@@ -83,6 +87,12 @@ class SlackPlatform:
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         return await self._post(channel, text_message(text), "post a message")
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        return await self._post(channel, daily_result_message(result), "post the daily result")
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        return await self._post(channel, weekly_digest_message(digest), "post the weekly digest")
 
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None

@@ -1,9 +1,11 @@
-"""Block Kit for the /studybot replies: leaderboard, my progress, the team report, help, welcome."""
+"""Block Kit for the /studybot replies (leaderboard, my progress, the team report, help, welcome)
+and for the channel's daily result and weekly digest."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from adapters import plain_text
 from adapters.slack.mrkdwn import (
     SECTION_TEXT_MAX,
     Block,
@@ -15,9 +17,17 @@ from adapters.slack.mrkdwn import (
     section_block,
 )
 from bot.domain.periods import Period
-from bot.service.views import LeaderboardRow, LeaderboardView, MemberProgressView, OrgReportView
+from bot.service.views import (
+    DailyResult,
+    LeaderboardRow,
+    LeaderboardView,
+    MemberProgressView,
+    OrgReportView,
+    WeeklyDigest,
+)
 
 MESSAGE_BLOCKS_MAX = 50
+HEADER_TEXT_MAX = 150  # Block Kit's limit for a header block's text
 ROWS_PER_SECTION = 10  # with names clipped to NAME_MAX, ten rows stay far below 3,000 characters
 NAME_MAX = 80
 PERIOD_NAMES = {Period.WEEK: "This week", Period.MONTH: "This month", Period.ALL: "All time"}
@@ -135,6 +145,33 @@ def text_message(text: str) -> dict[str, Any]:
     chunks = packed(escape(text).splitlines())
     blocks = [section_block(chunk or " ") for chunk in chunks[:MESSAGE_BLOCKS_MAX]]
     return {"text": clip(text, SECTION_TEXT_MAX), "blocks": blocks}
+
+
+def daily_result_message(result: DailyResult) -> dict[str, Any]:
+    """The result after a reveal: the plain sentence, with the question and the key in bold."""
+    bold = plain_text.daily_result_text(result, lambda part: f"*{escape(part)}*")
+    return {
+        "text": clip(plain_text.daily_result_text(result), SECTION_TEXT_MAX),
+        "blocks": [section_block(bold)],
+    }
+
+
+def weekly_digest_message(digest: WeeklyDigest) -> dict[str, Any]:
+    """Last week's leaderboards: a header, then one section per board (or the "nobody" line)."""
+    header = {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": clip(plain_text.digest_title(digest), HEADER_TEXT_MAX),
+        },
+    }
+    blocks: list[Block] = [header]
+    boards = plain_text.digest_lines(digest)
+    if not boards:
+        blocks.append(section_block(plain_text.NOBODY_ANSWERED))
+    for name, top in boards[: MESSAGE_BLOCKS_MAX - 1]:
+        blocks.append(section_block(f"*{escape(name)}:* {escape(top)}"))
+    return {"text": clip(plain_text.weekly_digest_text(digest), SECTION_TEXT_MAX), "blocks": blocks}
 
 
 def welcome_message() -> dict[str, Any]:

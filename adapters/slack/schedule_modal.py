@@ -150,10 +150,10 @@ def channel_of(view: Mapping[str, Any]) -> str:
 
 def submitted_values(view: Mapping[str, Any]) -> dict[str, object]:
     """The modal's state as the loosely typed fields the core's schedule validation takes."""
-    state = view.get("state", {}).get("values", {})
+    state = (view.get("state") or {}).get("values") or {}  # Slack may send "state": null
     values: dict[str, object] = {}
     for name in FIELDS:
-        element = next(iter(state.get(name, {}).values()), None)
+        element = next(iter((state.get(name) or {}).values()), None)
         if not isinstance(element, Mapping):
             continue
         kind = element.get("type")

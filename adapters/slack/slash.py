@@ -58,7 +58,7 @@ from bot.service.commands import (
 )
 from bot.service.directory import find_team
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
-from bot.service.schedules import get_schedule, save_schedule
+from bot.service.schedules import get_schedule, save_schedule_for
 
 log = logging.getLogger("studybot.slack")
 COMMAND = "/studybot"
@@ -137,13 +137,16 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
             await ack(response_action="errors", errors={"days": REFUSAL})
             return
         try:
-            schedule = await save_schedule(core, SaveSchedule(channel, submitted_values(view)))
-        except FieldErrors as exc:
-            await ack(response_action="errors", errors=field_errors(exc.errors))
-            return
+            submitted = await save_schedule_for(
+                core, SaveSchedule(channel, submitted_values(view))
+            )
         except StudybotError as exc:
             await ack(response_action="errors", errors={"days": str(exc)})
             return
+        if submitted.saved is None:
+            await ack(response_action="errors", errors=field_errors(submitted.errors))
+            return
+        schedule = submitted.saved
         await ack()
         state = "" if schedule.active else " (paused)"
         text = (

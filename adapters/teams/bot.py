@@ -37,8 +37,7 @@ from adapters.teams.translate import (
     identify,
     refreshed_drop,
 )
-from bot.domain.schedule import parse_schedule
-from bot.errors import FieldErrors, StudybotError
+from bot.errors import StudybotError
 from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
 from bot.service.card_state import card_state
@@ -46,7 +45,7 @@ from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.events import first_delivery
-from bot.service.schedules import get_schedule, save_schedule
+from bot.service.schedules import save_schedule_for
 from bot.service.views import AnswerStatus
 
 log = logging.getLogger("studybot.teams")
@@ -227,17 +226,16 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
         if values.get("focus_domain") == render.ALL_DOMAINS:
             values["focus_domain"] = ""
-        domains = self.core.pack.domains
-        try:
-            parse_schedule(values, [d.id for d in domains])
-        except FieldErrors as exc:
-            return card_response(render.schedule_form(domains, None, values, exc.errors))
-        await self._remember(turn_context, who)
-        names = await place_names(self.core, turn_context, who)
-        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
-        try:
-            schedule = await save_schedule(self.core, SaveSchedule(who.channel, values))
-        except FieldErrors as exc:
-            current = await get_schedule(self.core, who.channel)
-            return card_response(render.schedule_form(domains, current, values, exc.errors))
-        return card_response(render.schedule_saved_card(schedule))
+
+        async def place() -> RegisterTeam:  # once the fields are valid: where the form came from
+            await self._remember(turn_context, who)
+            names = await place_names(self.core, turn_context, who)
+            return RegisterTeam(who.channel, names.org, names.team)
+
+        submitted = await save_schedule_for(self.core, SaveSchedule(who.channel, values), place)
+        if submitted.saved is None:
+            form = render.schedule_form(
+                self.core.pack.domains, submitted.current, submitted.values, submitted.errors
+            )
+            return card_response(form)
+        return card_response(render.schedule_saved_card(submitted.saved))

@@ -15,6 +15,7 @@ from typing import Any
 
 from botbuilder.schema import ConversationReference  # type: ignore[import-untyped]
 
+from adapters import plain_text
 from adapters.teams import render
 from adapters.teams.audience import AudienceCache, roster_conversation
 from adapters.teams.conversations import load_place
@@ -25,7 +26,7 @@ from adapters.teams.translate import PLATFORM
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.card_state import card_state
 from bot.service.context import Core
-from bot.service.views import QuestionCard, RevealCard
+from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 
 class TeamsPlatform:
@@ -103,9 +104,18 @@ class TeamsPlatform:
         return True
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
-        response = await self._run(
-            channel, "post", lambda tc, _place: tc.send_activity(text_activity(text))
-        )
+        return await self._send(channel, text_activity(text))
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        summary = plain_text.daily_result_text(result)
+        return await self._send(channel, card_activity(render.daily_result_card(result), summary))
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        summary = plain_text.digest_title(digest)
+        return await self._send(channel, card_activity(render.weekly_digest_card(digest), summary))
+
+    async def _send(self, channel: ChannelRef, activity: Any) -> str:
+        response = await self._run(channel, "post", lambda tc, _place: tc.send_activity(activity))
         return _message_id(response)
 
     async def _run(self, channel: ChannelRef, action: str, operation: Any) -> Any:

@@ -6,17 +6,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from adapters import plain_text
 from bot.domain.exam import Domain
 from bot.domain.schedule import RevealMode, Schedule
 from bot.service.card_state import DropCardState
 from bot.service.views import (
     AnswerFeedback,
     AnswerStatus,
+    DailyResult,
     LeaderboardView,
     MemberProgressView,
     OrgReportView,
     QuestionCard,
     RevealCard,
+    WeeklyDigest,
 )
 
 Card = dict[str, Any]
@@ -220,6 +223,35 @@ def member_card(state: DropCardState, *, refresh: Card | None = None) -> Card:
     header = {"type": "Container", "style": style, "items": [text(note, weight="Bolder")]}
     result["body"].insert(0, header)
     return result
+
+
+def daily_result_card(result: DailyResult) -> Card:
+    """The result after a reveal: the plain sentence, with the question and the key in bold."""
+    return card([text(plain_text.daily_result_text(result, lambda part: f"**{part}**"))])
+
+
+DIGEST_TEXT_BUDGET = 20_000  # bytes of board lines; Teams refuses a message over 28 KB
+
+
+def weekly_digest_card(digest: WeeklyDigest) -> Card:
+    """Last week's leaderboards: the title, then one line per board (or the "nobody" line).
+
+    Boards past the size budget (only with very many domains and very long names) are left
+    out, and a last line says how many.
+    """
+    body = [text(plain_text.digest_title(digest), weight="Bolder", size="Medium")]
+    boards = plain_text.digest_lines(digest)
+    if not boards:
+        body.append(text(plain_text.NOBODY_ANSWERED))
+    used = 0
+    for shown, (name, top) in enumerate(boards):
+        line = f"**{name}:** {top}"
+        used += len(line.encode())
+        if used > DIGEST_TEXT_BUDGET:
+            body.append(text(f"… and {len(boards) - shown} more.", isSubtle=True))
+            break
+        body.append(text(line, spacing="Small"))
+    return card(body)
 
 
 def _link_title(url: str) -> str:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from adapters.plain_text import daily_result_text, weekly_digest_text
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
 from bot.errors import StudybotError
@@ -32,7 +33,7 @@ from bot.service.directory import register_team
 from bot.service.drops import recent_drops, reveal_of, show_drop
 from bot.service.leaderboards import show_leaderboard, show_progress
 from bot.service.picks import picks_after_close
-from bot.service.views import QuestionCard, RevealCard
+from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 CHANNEL = ChannelRef("web", "playground", "study-room")
 MEMBERS = {"ada": "Ada", "grace": "Grace", "linus": "Linus", "margaret": "Margaret"}
@@ -42,7 +43,10 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 @dataclass
 class PlaygroundPlatform:
-    """The playground's side of the chat-platform port: the page reads drops from the core."""
+    """The playground's side of the chat-platform port: the page reads drops from the core.
+
+    The page does not show channel messages; they are kept, in plain text, in `messages`.
+    """
 
     platform: str = "web"
     messages: list[str] = field(default_factory=list)
@@ -56,6 +60,12 @@ class PlaygroundPlatform:
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         self.messages.append(text)
         return f"web-text-{len(self.messages)}"
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        return await self.post_text(channel, daily_result_text(result))
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        return await self.post_text(channel, weekly_digest_text(digest))
 
 
 async def register_playground(core: Core) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 
 from bot.domain.periods import Period, local_date, period_start
 from bot.ports import ChannelRef, ChatPlatform, DeliveryError
-from bot.service.announcements import weekly_digest_text
+from bot.service.announcements import weekly_digest
 from bot.service.commands import ShowLeaderboard
 from bot.service.context import Core
 from bot.service.leaderboards import show_leaderboard
@@ -121,7 +121,7 @@ class DigestPoster:
         try:
             platform: ChatPlatform = self.core.platform(channel.platform)
             async with self.pacer.turn(channel):
-                await platform.post_text(channel, weekly_digest_text(overall, per_domain))
+                await platform.post_weekly_digest(channel, weekly_digest(overall, per_domain))
         except (DeliveryError, LookupError) as exc:
             if isinstance(exc, DeliveryError) and not exc.permanent:  # a later tick tries again
                 await self._finish(schedule_id, week, lease_until=self.now() + RETRY_AFTER)

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select
 from bot.domain.backoff import retry_delay
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import drops as drop_service
-from bot.service.announcements import daily_result_text
+from bot.service.announcements import daily_result
 from bot.service.commands import CloseDrop
 from bot.service.context import Core
 from bot.service.digests import DigestPoster
@@ -525,7 +525,7 @@ class DeliveryEngine:
             if await self._mark_result(drop.id, self.clock.now()):
                 try:
                     async with self.pacer.turn(drop.channel):
-                        await platform.post_text(drop.channel, daily_result_text(reveal))
+                        await platform.post_daily_result(drop.channel, daily_result(reveal))
                 except DeliveryError:
                     await self._mark_result(drop.id, None)  # it was not posted: post it later
                     raise

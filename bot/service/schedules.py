@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -9,11 +10,12 @@ from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.schedule import RevealMode, Schedule, parse_schedule
-from bot.errors import NotFoundError
+from bot.errors import FieldErrors, NotFoundError
 from bot.ports import ChannelRef
-from bot.service.commands import SaveSchedule
+from bot.service.commands import RegisterTeam, SaveSchedule
 from bot.service.context import Core
-from bot.service.directory import find_team, set_team_timezone
+from bot.service.directory import find_team, register_team, set_team_timezone
+from bot.service.views import ScheduleSubmission
 from bot.storage.dialect import insert_for
 from bot.storage.tables import drops, organisations, schedules, skipped_occurrences, teams
 
@@ -47,6 +49,30 @@ async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
         )
         await set_team_timezone(conn, team.id, schedule.timezone)
     return schedule
+
+
+PlaceOf = Callable[[], Awaitable[RegisterTeam]]
+
+
+async def save_schedule_for(
+    core: Core, cmd: SaveSchedule, place: PlaceOf | None = None
+) -> ScheduleSubmission:
+    """A schedule form's submit, as one use case: check the fields; only when they are valid,
+    register the channel under the names `place` gives (the door looks them up then, so a wrong
+    form costs no lookup and registers nothing); save. Field errors come back in the view model,
+    with the stored schedule when the save itself refused the values; nothing is saved then."""
+    try:
+        parse_schedule(cmd.values, [d.id for d in core.pack.domains])
+    except FieldErrors as exc:
+        return ScheduleSubmission(cmd.values, errors=exc.errors)
+    if place is not None:
+        await register_team(core, await place())
+    try:
+        saved = await save_schedule(core, cmd)
+    except FieldErrors as exc:
+        current = await get_schedule(core, cmd.channel)
+        return ScheduleSubmission(cmd.values, errors=exc.errors, current=current)
+    return ScheduleSubmission(cmd.values, saved=saved)
 
 
 async def get_schedule(core: Core, channel: ChannelRef) -> Schedule | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.periods import Period
+from bot.domain.schedule import Schedule
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,21 @@ class RevealCard:
         return [r.option.label for r in self.results if r.is_key]
 
 
+@dataclass(frozen=True)
+class DailyResult:
+    """Posted to the channel after a reveal: how the team did on the question."""
+
+    question: QuestionCard
+    key_labels: tuple[str, ...]
+    answered: int
+    correct: int
+
+    @property
+    def percent_right(self) -> int | None:
+        """The share of right answers in whole percent; None when nobody answered."""
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
 class AnswerStatus(StrEnum):
     RECORDED = "recorded"
     ALREADY_ANSWERED = "already_answered"
@@ -103,6 +120,29 @@ class LeaderboardView:
     rows: tuple[LeaderboardRow, ...]
     total_members: int
     you: LeaderboardRow | None = None
+
+
+@dataclass(frozen=True)
+class DigestBoard:
+    """One exam domain's top answerers of the week."""
+
+    domain_id: str
+    domain_name: str
+    rows: tuple[LeaderboardRow, ...]
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    """Posted on the digest day: last week's top answerers overall and per domain.
+
+    `domains` holds only the domains somebody answered in; both are empty when nobody answered.
+    """
+
+    team_name: str
+    week_start: date
+    week_end: date  # the Sunday, inclusive
+    overall: tuple[LeaderboardRow, ...]
+    domains: tuple[DigestBoard, ...]
 
 
 @dataclass(frozen=True)
@@ -154,3 +194,13 @@ class OrgReportView:
     period: Period
     teams: tuple[TeamReport, ...]
     domains: tuple[DomainProgress, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleSubmission:
+    """What became of a submitted schedule form: saved, or its field errors and nothing saved."""
+
+    values: Mapping[str, object]  # as submitted, to show the form again for correcting
+    saved: Schedule | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    current: Schedule | None = None  # the stored schedule, when the save refused the values

@@ -9,8 +9,9 @@ from typing import Any
 
 import aiohttp
 
+from adapters.plain_text import daily_result_text, weekly_digest_text
 from bot.ports import ChannelRef, DeliveryError
-from bot.service.views import QuestionCard, RevealCard
+from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 
 class HttpChatPlatform:
@@ -73,6 +74,12 @@ class HttpChatPlatform:
             json={"org": channel.org_external_id, "channel": channel.channel_id, "text": text},
         )
         return str(data["ts"])
+
+    async def post_daily_result(self, channel: ChannelRef, result: DailyResult) -> str:
+        return await self.post_text(channel, daily_result_text(result))
+
+    async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
+        return await self.post_text(channel, weekly_digest_text(digest))
 
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None

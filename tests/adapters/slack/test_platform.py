@@ -11,6 +11,7 @@ from bot.service.drops import show_drop
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.helpers import post_drop, study_channel
+from tests.support.announcement_views import digest, result
 
 CHANNEL = channel_ref("T1", "C1")
 
@@ -26,6 +27,18 @@ async def test_post_text_returns_the_message_ts(fake_slack: FakeSlack) -> None:
     assert ("C1", ts) in fake_slack.messages
     assert call.params["text"] == "Hello <team> & friends"
     assert call.params["blocks"][0]["text"]["text"] == "Hello &lt;team&gt; &amp; friends"
+
+
+async def test_the_daily_result_and_digest_are_posted_as_block_kit(fake_slack: FakeSlack) -> None:
+    platform = _platform(fake_slack)
+    ts = await platform.post_daily_result(CHANNEL, result())
+    digest_ts = await platform.post_weekly_digest(CHANNEL, digest())
+    first, second = fake_slack.of("chat.postMessage")
+    assert {("C1", ts), ("C1", digest_ts)} <= set(fake_slack.messages)
+    assert first.params["text"].startswith("Question #42 (D1 Pipelines) has closed: 15 answered")
+    assert first.params["blocks"][0]["text"]["text"].startswith("*Question #42")
+    assert second.params["text"].startswith("Last week's leaderboard (02 Mar – 08 Mar 2026)")
+    assert second.params["blocks"][0]["type"] == "header"
 
 
 async def test_429_is_transient_with_retry_after_and_is_not_retried(fake_slack: FakeSlack) -> None:

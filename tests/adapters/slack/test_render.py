@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from adapters.plain_text import daily_result_text, weekly_digest_text
 from adapters.slack.render_question import (
     error_message,
     feedback_message,
@@ -14,11 +15,13 @@ from adapters.slack.render_question import (
     reveal_message,
 )
 from adapters.slack.render_reports import (
+    daily_result_message,
     help_message,
     leaderboard_message,
     progress_message,
     report_message,
     text_message,
+    weekly_digest_message,
     welcome_message,
 )
 from adapters.slack.schedule_modal import schedule_modal, submitted_values
@@ -40,6 +43,7 @@ from bot.service.views import (
     TeamReport,
 )
 from tests.adapters.slack.blocks import assert_valid_message, assert_valid_view
+from tests.support.announcement_views import digest, result
 
 HUGE = "x<&>" * 2000  # 8,000 characters of text that needs escaping
 OPENED = datetime(2026, 3, 4, 9, tzinfo=UTC)
@@ -161,6 +165,57 @@ def test_help_welcome_and_text_are_valid() -> None:
         assert_valid_message(message)
 
 
+@pytest.mark.parametrize("answered", [0, 15])
+def test_the_daily_result_is_the_plain_sentence_with_the_title_and_key_in_bold(
+    answered: int,
+) -> None:
+    view = result(answered=answered, correct=min(answered, 5), keys="AC")
+    message = daily_result_message(view)
+    assert_valid_message(message)
+    assert message["text"] == daily_result_text(view)  # the notification and fallback text
+    (block,) = message["blocks"]
+    assert block["text"]["text"].startswith("*Question #42 (D1 Pipelines)* has closed")
+    assert "The answer was *A and C*." in block["text"]["text"]
+
+
+def test_the_daily_result_escapes_and_clips_a_huge_domain_name() -> None:
+    message = daily_result_message(result(domain_name=HUGE))
+    assert_valid_message(message)
+    assert "&lt;&amp;&gt;" in message["blocks"][0]["text"]["text"]
+
+
+def test_the_weekly_digest_has_a_header_and_a_section_per_board() -> None:
+    view = digest(domains=3, rows=5)
+    message = weekly_digest_message(view)
+    assert_valid_message(message)
+    assert message["text"] == weekly_digest_text(view)
+    header, *sections = message["blocks"]
+    assert header == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Last week's leaderboard (02 Mar – 08 Mar 2026)"},
+    }
+    assert [s["text"]["text"].split(":*")[0] for s in sections] == [
+        "*Overall",
+        "*D1 Domain 1",
+        "*D3 Domain 3",
+    ]
+    assert sections[0]["text"]["text"].endswith("3. Ada 3 (97 pts, 5/6)")
+
+
+def test_an_empty_weekly_digest_says_nobody_answered() -> None:
+    message = weekly_digest_message(digest(rows=0))
+    assert_valid_message(message)
+    assert message["blocks"][1]["text"]["text"] == (
+        "Nobody answered last week. A new week, a new start!"
+    )
+
+
+def test_a_huge_weekly_digest_keeps_the_block_kit_limits() -> None:
+    message = weekly_digest_message(digest(domains=80, rows=3, member=HUGE))
+    assert_valid_message(message)  # 50 blocks, 3,000 characters a section, 4,000 of text
+    assert "&lt;&amp;&gt;" in message["blocks"][1]["text"]["text"]
+
+
 DOMAINS = [Domain(f"D{i}", "A very long domain name " * 5, 10, 15, ()) for i in range(1, 6)]
 
 
@@ -233,3 +288,8 @@ def test_long_options_are_never_cut_off() -> None:
         shown = " ".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
         for option in card.options:
             assert f"*{option.label}.* {option.text}" in shown
+
+
+@pytest.mark.parametrize("view", [{}, {"state": None}, {"state": {"values": None}}])
+def test_a_modal_submitted_without_state_has_no_values(view: dict[str, object]) -> None:
+    assert submitted_values(view) == {}  # the core then says which fields are required

@@ -20,6 +20,7 @@ from tests.adapters.teams.conftest import (
     execute,
     install,
 )
+from tests.support.announcement_views import digest, result
 
 STUDY = ChannelRef("teams", TENANT_A, CHANNEL_A)
 
@@ -55,6 +56,20 @@ async def test_post_text_returns_the_message_id(door: TeamsDoor) -> None:
     message_id = await door.platform.post_text(STUDY, "Reminder: the question closes soon.")
     assert message_id in door.connector.messages
     assert door.connector.messages[message_id]["text"] == "Reminder: the question closes soon."
+
+
+async def test_the_daily_result_and_digest_are_posted_as_cards(door: TeamsDoor) -> None:
+    await study_channel(door)
+    result_id = await door.platform.post_daily_result(STUDY, result())
+    digest_id = await door.platform.post_weekly_digest(STUDY, digest())
+    posted = door.connector.sent("POST")[-2:]
+    assert {result_id, digest_id} <= set(door.connector.messages)
+    assert [p.conversation_id for p in posted] == [CHANNEL_A, CHANNEL_A]
+    assert posted[0].body["summary"].startswith("Question #42 (D1 Pipelines) has closed: 15")
+    assert posted[1].body["summary"] == "Last week's leaderboard (02 Mar – 08 Mar 2026)"
+    for post in posted:
+        assert_valid_card(post.body["attachments"][0]["content"])
+    assert "**A and C**" in str(posted[0].body["attachments"][0]["content"])
 
 
 @pytest.mark.parametrize(

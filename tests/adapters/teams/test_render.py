@@ -26,6 +26,7 @@ from bot.service.views import (
     TeamReport,
 )
 from tests.adapters.teams.card_rules import assert_valid_card, check_card
+from tests.support.announcement_views import digest, result
 
 OPENED = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -128,6 +129,11 @@ def every_card() -> list[dict[str, Any]]:
         render.schedule_saved_card(
             Schedule(frozenset({0}), time(8, 0), "UTC", reveal_mode=RevealMode.AT_CLOSE)
         ),
+        render.daily_result_card(result()),
+        render.daily_result_card(result(answered=0, correct=0)),
+        render.weekly_digest_card(digest()),
+        render.weekly_digest_card(digest(rows=0)),
+        render.weekly_digest_card(digest(domains=40, member="A long display name " * 10)),
     ]
 
 
@@ -173,6 +179,34 @@ def test_the_reveal_marks_the_key_and_the_distribution() -> None:
     assert "— 2 (33%)" in text
     assert "Answer: C." in text
     assert "[pipelines](https://learn.microsoft.com/en-us/azure/devops/pipelines/)" in text
+
+
+def test_the_daily_result_card_is_the_plain_sentence_with_the_title_and_key_in_bold() -> None:
+    (block,) = render.daily_result_card(result(keys="AC"))["body"]
+    assert block["text"] == (
+        "**Question #42 (D1 Pipelines)** has closed: 15 answered, 5 right (33 %). "
+        "The answer was **A and C**."
+    )
+
+
+def test_the_weekly_digest_card_has_a_title_and_a_line_per_board() -> None:
+    title, *lines = render.weekly_digest_card(digest(domains=3))["body"]
+    assert title["text"] == "Last week's leaderboard (02 Mar – 08 Mar 2026)"
+    assert [line["text"].split(":**")[0] for line in lines] == [
+        "**Overall",
+        "**D1 Domain 1",
+        "**D3 Domain 3",
+    ]
+    assert lines[0]["text"].endswith("3. Ada 3 (97 pts, 5/6)")
+    (_, nobody) = render.weekly_digest_card(digest(rows=0))["body"]
+    assert nobody["text"] == "Nobody answered last week. A new week, a new start!"
+
+
+def test_a_huge_weekly_digest_card_leaves_out_what_does_not_fit() -> None:
+    huge = render.weekly_digest_card(digest(domains=40, member="A long display name " * 10))
+    assert huge["body"][-1]["text"].startswith("… and ")
+    assert huge["body"][-1]["text"].endswith(" more.")
+    assert_valid_card(huge)  # under Teams' 28 KB
 
 
 BROKEN: list[tuple[str, dict[str, Any]]] = [
