@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.drop_life import start_close as drop_service
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service import answers as answer_service
-from bot.service import drops as drop_service
 from bot.service.commands import SaveSchedule, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.schedules import save_schedule

@@ -24,19 +24,19 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 
 from bot.domain.backoff import retry_delay
+from bot.drop_life import start_close as drop_service
+from bot.drop_life.announcements import daily_result_text
+from bot.drop_life.creating import OPEN, PENDING
+from bot.drop_life.digests import DigestPoster
+from bot.drop_life.planning import PlanResult, plan_due_drops
+from bot.drop_life.start_close import CLOSED, FAILED, REVEALED, DropRecord
 from bot.ports import ChannelRef, DeliveryError
-from bot.service import drops as drop_service
-from bot.service.announcements import daily_result_text
 from bot.service.commands import CloseDrop
 from bot.service.context import Core
-from bot.service.digests import DigestPoster
-from bot.service.drops import CLOSED, FAILED, REVEALED, DropRecord
 from bot.service.engine_clock import ClockSkewError, EngineClock
 from bot.service.events import forget_old_events
 from bot.service.group_commit import GroupCommit
-from bot.service.new_drops import OPEN, PENDING
 from bot.service.pacing import Pacer
-from bot.service.planning import PlanResult, plan_due_drops
 from bot.service.schedules import record_delivery_error
 from bot.storage.dialect import insert_for
 from bot.storage.tables import drops as drops_table

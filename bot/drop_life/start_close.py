@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.ids import valid_id
 from bot.domain.occurrences import closes_after
 from bot.domain.schedule import DEFAULT_WINDOW, RevealMode
+from bot.drop_life.cards import question_card, reveal_card
+from bot.drop_life.creating import OPEN, PENDING, DropPlan, create_drops
+from bot.drop_life.scoring import score_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
-from bot.service.cards import question_card, reveal_card
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
-from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
-from bot.service.reveal_scores import score_drop
 from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import answers, drops, organisations, schedules, teams
@@ -63,7 +63,7 @@ async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) 
     """Choose the team's next question and open a drop for it; post it with `delivery`.
 
     With `held_by`, the drop stays pending under that lease holder's name until it is posted
-    (see delivery.drop_now): if the post fails or the process dies, the engine takes it over.
+    (see by_hand.drop_now): if the post fails or the process dies, the engine takes it over.
     """
     now = core.clock.now()
     async with core.db.write() as conn:
@@ -132,7 +132,7 @@ DROPS_BY_ID = (
 
 
 # The answer batch's read on PostgreSQL: the key-share lock waits for a reveal that is scoring
-# one of these drops (reveal_scores locks it FOR UPDATE) and then reads the drop as it left it.
+# one of these drops (scoring locks it FOR UPDATE) and then reads the drop as it left it.
 DROPS_BY_ID_KEY_SHARE = DROPS_BY_ID.with_for_update(read=True, key_share=True, of=drops)
 
 

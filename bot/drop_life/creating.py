@@ -19,7 +19,7 @@ from bot.domain.exam import Question
 from bot.domain.periods import ALL_TIME_START, Period
 from bot.domain.schedule import RevealMode
 from bot.domain.selection import DomainRecord, choose_question, option_order
-from bot.service.cards import question_card
+from bot.drop_life.cards import question_card
 from bot.service.context import Core
 from bot.service.views import QuestionCard
 from bot.storage.dialect import insert_for
@@ -41,7 +41,7 @@ class DropPlan:
     occurrence_key: str | None = None
     schedule_id: int | None = None
     seed: int | None = None
-    held_by: str | None = None  # a lease holder posting it right away (see delivery.drop_now)
+    held_by: str | None = None  # a lease holder posting it right away (see by_hand.drop_now)
     held_until: datetime | None = None
 
 
