@@ -7,7 +7,7 @@ import logging
 
 from adapters.slack.background import Background
 from adapters.slack.platform import SlackPlatform
-from bot.drop_life.start_close import get_drop, reveal_of, show_drop
+from bot.drop_life.reading import get_drop, reveal_of, show_drop
 from bot.errors import StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core

@@ -16,7 +16,7 @@ from adapters.slack.render_reports import progress_blocks
 from adapters.slack.translate import PLATFORM
 from bot.domain.occurrences import next_occurrences
 from bot.domain.schedule import Schedule
-from bot.drop_life.start_close import DropRecord, recent_drops
+from bot.drop_life.reading import DropRecord, recent_drops
 from bot.errors import NotFoundError
 from bot.service.commands import ShowProgress
 from bot.service.context import Core

@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from bot.drop_life.start_close import get_drop, show_drop
+from bot.drop_life.reading import get_drop, show_drop
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service.context import Core

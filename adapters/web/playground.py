@@ -16,7 +16,7 @@ from markupsafe import Markup
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
 from bot.drop_life import by_hand
-from bot.drop_life.start_close import recent_drops, reveal_of, show_drop
+from bot.drop_life.reading import recent_drops, reveal_of, show_drop
 from bot.errors import StudybotError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer

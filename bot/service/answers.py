@@ -29,7 +29,7 @@ from bot.domain.ids import parse_id
 from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
-from bot.drop_life.start_close import DropRecord, load_drops, visible_drop
+from bot.drop_life.reading import DropRecord, load_drops, visible_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service.commands import SubmitAnswer
 from bot.service.context import Core

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, tuple_
 
-from bot.drop_life.start_close import SHOWN
+from bot.drop_life.states import SHOWN
 from bot.service.context import Core
 from bot.storage.tables import drops, members, team_members, teams
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.drop_life.start_close import CLOSED, REVEALED
+from bot.drop_life.states import CLOSED, REVEALED
 from bot.service.context import Core
 from bot.storage.tables import answers, drops, members
 

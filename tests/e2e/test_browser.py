@@ -10,7 +10,7 @@ from datetime import time
 from typing import Any
 
 from adapters.web.access import dashboard_link
-from bot.drop_life.start_close import get_drop
+from bot.drop_life.reading import get_drop
 from bot.service.context import Core
 from bot.service.schedules import get_schedule
 from tests.e2e.conftest import SCREENSHOTS, shot

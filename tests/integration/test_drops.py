@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.drop_life import by_hand
-from bot.drop_life.start_close import reveal_of, show_drop, start_drop
+from bot.drop_life.reading import reveal_of, show_drop
+from bot.drop_life.start_close import start_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, SaveSchedule, StartDrop, SubmitAnswer
@@ -120,7 +121,7 @@ async def test_a_failed_drop_now_is_left_to_the_engine_or_marked_failed(
     core: Core, platform: FakePlatform
 ) -> None:
     from bot.drop_life.engine import DeliveryEngine, EngineSettings
-    from bot.drop_life.start_close import recent_drops
+    from bot.drop_life.reading import recent_drops
     from bot.ports import DeliveryError
 
     await register(core)

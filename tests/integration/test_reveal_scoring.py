@@ -11,8 +11,9 @@ from sqlalchemy import func, select, text, update
 from bot.domain.periods import Period
 from bot.domain.scoring import ScoringPolicy
 from bot.drop_life.engine import DeliveryEngine, EngineSettings
+from bot.drop_life.reading import get_drop
 from bot.drop_life.scoring import score_drop
-from bot.drop_life.start_close import close_drop, get_drop, start_drop
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import (
     CloseDrop,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.bootstrap import build_service
-from bot.drop_life.start_close import get_drop
+from bot.drop_life.reading import get_drop
 from bot.service.context import Core
 from bot.settings import Settings
 from bot.storage.database import Database

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.slack.platform import InstalledTokens, SlackPlatform, StaticToken
 from adapters.slack.translate import channel_ref
-from bot.drop_life.start_close import show_drop
+from bot.drop_life.reading import show_drop
 from bot.ports import DeliveryError
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.fake_slack import FakeSlack
