@@ -184,8 +184,8 @@ async def _remove(core: Core, args: argparse.Namespace) -> None:
 
 
 async def _drop_now(core: Core, args: argparse.Namespace) -> None:
+    from bot.drop_life.start_close import start_drop
     from bot.service.commands import StartDrop
-    from bot.service.drops import start_drop
 
     card = await start_drop(
         core,

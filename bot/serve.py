@@ -19,11 +19,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from prometheus_client import start_http_server
 
 from bot.bootstrap import build_service, start_doors, stop_doors
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
 from bot.errors import SettingsError
 from bot.observability.metrics import REGISTRY
 from bot.runtime import settle_heap
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
 from bot.settings import Settings, served_url
 

@@ -7,10 +7,10 @@ import logging
 
 from adapters.slack.background import Background
 from adapters.slack.platform import SlackPlatform
+from bot.drop_life.reading import get_drop, reveal_of, show_drop
 from bot.errors import StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
-from bot.service.drops import get_drop, reveal_of, show_drop
 
 log = logging.getLogger("studybot.slack")
 RATE_LIMIT_PAUSE = 30.0  # seconds without count refreshes after a 429 that named no wait

@@ -16,10 +16,10 @@ from adapters.slack.render_reports import progress_blocks
 from adapters.slack.translate import PLATFORM
 from bot.domain.occurrences import next_occurrences
 from bot.domain.schedule import Schedule
+from bot.drop_life.reading import DropRecord, recent_drops
 from bot.errors import NotFoundError
 from bot.service.commands import ShowProgress
 from bot.service.context import Core
-from bot.service.drops import DropRecord, recent_drops
 from bot.service.leaderboards import show_progress
 from bot.service.memberships import member_channels
 from bot.service.schedules import get_schedule

@@ -45,9 +45,9 @@ from adapters.slack.translate import (
     slash_command,
 )
 from bot.domain.schedule import parse_schedule
+from bot.drop_life import by_hand
 from bot.errors import FieldErrors, StudybotError
 from bot.ports import ChannelRef, DeliveryError
-from bot.service import delivery
 from bot.service.admins import set_study_admin
 from bot.service.commands import (
     SaveSchedule,
@@ -188,7 +188,7 @@ async def _privileged(
     if not await may_administer(core, user, channel):
         return error_message(REFUSAL)
     if isinstance(parsed, DropNow):
-        card = await delivery.drop_now(core, StartDrop(channel, focus_domain=parsed.focus_domain))
+        card = await by_hand.drop_now(core, StartDrop(channel, focus_domain=parsed.focus_domain))
         return text_message(f"Question #{card.seq} ({card.domain_name}) is posted.")
     if isinstance(parsed, OpenSchedule):
         async with core.db.read() as conn:

@@ -37,10 +37,10 @@ from adapters.teams.translate import (
     identify,
     refreshed_drop,
 )
+from bot.drop_life.card_state import card_state
 from bot.errors import StudybotError
 from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
-from bot.service.card_state import card_state
 from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team

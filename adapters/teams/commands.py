@@ -16,9 +16,9 @@ from adapters.teams.translate import (
     period_and_domain,
 )
 from bot.domain.periods import Period
+from bot.drop_life import by_hand
 from bot.errors import NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
-from bot.service import delivery
 from bot.service.admins import set_study_admin
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
@@ -138,7 +138,7 @@ async def _drop(
     except NotFoundError:
         return text_activity(NOT_STUDY_CHANNEL)
     try:
-        await delivery.drop_now(core, StartDrop(who.channel, focus_domain=domain))
+        await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain))
     except DeliveryError as exc:
         if exc.permanent:
             return text_activity(f"The question could not be posted: {exc}")

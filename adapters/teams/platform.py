@@ -23,8 +23,8 @@ from adapters.teams.delivery_errors import delivery_error
 from adapters.teams.live_count import LiveCount
 from adapters.teams.replies import card_activity, text_activity, update_activity
 from adapters.teams.translate import PLATFORM
+from bot.drop_life.card_state import card_state
 from bot.ports import ChannelRef, DeliveryError
-from bot.service.card_state import card_state
 from bot.service.context import Core
 from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 

@@ -11,10 +11,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from bot.drop_life.reading import get_drop, show_drop
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service.context import Core
-from bot.service.drops import get_drop, show_drop
 from bot.service.views import QuestionCard
 
 MAX_ENTRIES = 512

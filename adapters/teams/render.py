@@ -9,7 +9,7 @@ from typing import Any
 from adapters import plain_text
 from bot.domain.exam import Domain
 from bot.domain.schedule import RevealMode, Schedule
-from bot.service.card_state import DropCardState
+from bot.drop_life.card_state import DropCardState
 from bot.service.views import (
     AnswerFeedback,
     AnswerStatus,

@@ -16,9 +16,10 @@ from markupsafe import Markup
 from adapters.plain_text import daily_result_text, weekly_digest_text
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
+from bot.drop_life import by_hand
+from bot.drop_life.reading import recent_drops, reveal_of, show_drop
 from bot.errors import StudybotError
 from bot.ports import ChannelRef
-from bot.service import delivery
 from bot.service.answers import submit_answer
 from bot.service.commands import (
     CloseDrop,
@@ -30,7 +31,6 @@ from bot.service.commands import (
 )
 from bot.service.context import Core
 from bot.service.directory import register_team
-from bot.service.drops import recent_drops, reveal_of, show_drop
 from bot.service.leaderboards import show_leaderboard, show_progress
 from bot.service.picks import picks_after_close
 from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
@@ -143,7 +143,7 @@ def playground_router(core: Core) -> APIRouter:
     @router.post("/playground/drop")
     async def drop(member: FormStr = "ada", focus: FormStr = "") -> Response:
         try:
-            await delivery.drop_now(core, StartDrop(CHANNEL, focus_domain=focus or None))
+            await by_hand.drop_now(core, StartDrop(CHANNEL, focus_domain=focus or None))
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note="A new question was posted.")
@@ -168,7 +168,7 @@ def playground_router(core: Core) -> APIRouter:
     @router.post("/playground/close")
     async def close(drop_id: FormStr, member: FormStr = "ada") -> Response:
         try:
-            await delivery.close_and_reveal(core, CloseDrop(parse_id(drop_id), CHANNEL))
+            await by_hand.close_and_reveal(core, CloseDrop(parse_id(drop_id), CHANNEL))
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note="The question is closed; the answer is revealed below.")

@@ -4,7 +4,7 @@ Answers arriving together are written in one transaction (see group_commit); eac
 its own outcome: recorded, already answered, closed, or a clear error that stored nothing.
 
 An answer adds only to the count of answers in member_stats: its points and correctness join the
-aggregate when the drop is revealed (reveal_scores), so that nothing others can see gives the
+aggregate when the drop is revealed (drop_life.scoring), so that nothing others can see gives the
 answer away before then. The batch reads its drops under a lock that a reveal scoring one of them
 waits for (or that waits for the reveal, and then sees the drop closed), so each answer is scored
 exactly once. An answer to a drop already scored (one that was open during the upgrade that
@@ -29,11 +29,11 @@ from bot.domain.ids import parse_id
 from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
 from bot.domain.scoring import Streak
+from bot.drop_life.reading import DropRecord, load_drops, visible_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.observability.metrics import ANSWER_BATCH, ANSWERS
 from bot.service.commands import SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import DropRecord, load_drops, visible_drop
 from bot.service.group_commit import GroupCommit
 from bot.service.stats_rows import StatsEntry, add_to_stats
 from bot.service.views import AnswerFeedback, AnswerStatus

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, tuple_
 
+from bot.drop_life.states import SHOWN
 from bot.service.context import Core
-from bot.service.drops import SHOWN
 from bot.storage.tables import drops, members, team_members, teams
 
 DEFAULT_MISSED = 5  # about a working week of daily questions

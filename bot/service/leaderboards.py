@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.periods import ALL_TIME_START, Period, local_date, period_start
 from bot.domain.scoring import Streak
+from bot.drop_life.states import SHOWN
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
 from bot.service.context import Core
 from bot.service.directory import TeamRecord, find_member, find_team
-from bot.service.drops import SHOWN
 from bot.service.views import (
     DomainProgress,
     LeaderboardRow,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.drop_life.states import CLOSED, REVEALED
 from bot.service.context import Core
-from bot.service.drops import CLOSED, REVEALED
 from bot.storage.tables import answers, drops, members
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -121,6 +122,9 @@ schedules = Table(
     Column("planned_until", UTCDateTime, nullable=True),  # occurrences up to here are handled
 )
 
+# The states of bot/drop_life/states.py (DropStatus); a test holds the two to the same set.
+DROP_STATES = ("pending", "open", "closed", "revealed", "failed", "skipped")
+
 # One question posted to one team, numbered per team (seq), open until closes_at.
 drops = Table(
     "drops",
@@ -152,6 +156,9 @@ drops = Table(
     Column("post_started_at", UTCDateTime, nullable=True),  # a post was sent (maybe not recorded)
     Column("result_posted_at", UTCDateTime, nullable=True),  # the daily result went out
     UniqueConstraint("team_id", "seq"),
+    CheckConstraint(
+        "status IN (" + ", ".join(f"'{state}'" for state in DROP_STATES) + ")", name="status"
+    ),
     Index("ix_drops_team_status", "team_id", "status"),
     Index("ix_drops_status_next_attempt", "status", "next_attempt_at"),
     Index("ix_drops_status_closes", "status", "closes_at"),

@@ -31,9 +31,9 @@ from sqlalchemy import func, select, update
 
 from adapters.slack.translate import channel_ref
 from bot.bootstrap import build_core
+from bot.drop_life.start_close import start_drop
 from bot.service.commands import RegisterTeam, SaveSchedule, StartDrop
 from bot.service.directory import register_team
-from bot.service.drops import start_drop
 from bot.service.schedules import save_schedule
 from bot.settings import Settings
 from bot.storage.database import Database

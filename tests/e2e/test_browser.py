@@ -10,8 +10,8 @@ from datetime import time
 from typing import Any
 
 from adapters.web.access import dashboard_link
+from bot.drop_life.reading import get_drop
 from bot.service.context import Core
-from bot.service.drops import get_drop
 from bot.service.schedules import get_schedule
 from tests.e2e.conftest import SCREENSHOTS, shot
 from tests.fakes import FakeClock

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.drop_life import reading, start_close
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service import answers as answer_service
-from bot.service import drops as drop_service
 from bot.service.commands import SaveSchedule, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.schedules import save_schedule
@@ -27,7 +27,7 @@ async def count(core: Core, table: object) -> int:
 
 async def open_drop(core: Core, **kwargs: object) -> QuestionCard:
     await register(core)
-    return await drop_service.start_drop(core, StartDrop(CHANNEL, **kwargs))  # type: ignore[arg-type]
+    return await start_close.start_drop(core, StartDrop(CHANNEL, **kwargs))  # type: ignore[arg-type]
 
 
 def answer(card: QuestionCard, user: str, *options: str, channel=CHANNEL) -> SubmitAnswer:  # type: ignore[no-untyped-def]
@@ -50,7 +50,7 @@ async def test_first_answer_counts_and_second_is_refused(core: Core) -> None:
     second = await answer_service.submit_answer(core, answer(card, "ann", *wrong_of(core, card)))
 
     assert first.status is AnswerStatus.RECORDED
-    assert (await drop_service.show_drop(core, card.drop_id, CHANNEL)).answer_count == 1
+    assert (await reading.show_drop(core, card.drop_id, CHANNEL)).answer_count == 1
     assert second.status is AnswerStatus.ALREADY_ANSWERED
     assert "only your first answer counts" in second.message
     assert second.chosen_labels == first.chosen_labels  # tells them what they answered first
@@ -115,7 +115,7 @@ async def test_multiple_answer_is_right_only_with_exactly_the_keyed_set(core: Co
     card = await open_drop(core, focus_domain="D1", seed=0)
     # find the multiple-answer question q-04 by dropping until it comes up
     while card.question_id != "q-04":
-        card = await drop_service.start_drop(core, StartDrop(CHANNEL, focus_domain="D1"))
+        card = await start_close.start_drop(core, StartDrop(CHANNEL, focus_domain="D1"))
     with pytest.raises(InvalidInputError, match="asks for 2 options; you chose 1"):
         await answer_service.submit_answer(core, answer(card, "fay", "a"))
     right = await answer_service.submit_answer(core, answer(card, "gus", "a", "d"))
@@ -143,7 +143,7 @@ async def test_private_feedback_only_when_the_reveal_mode_asks_for_it(core: Core
             },
         ),
     )
-    card2 = await drop_service.start_drop(core, StartDrop(CHANNEL))
+    card2 = await start_close.start_drop(core, StartDrop(CHANNEL))
     fed = await answer_service.submit_answer(core, answer(card2, "ivy", *wrong_of(core, card2)))
     assert fed.correct is False
     assert fed.explanation == core.questions[card2.question_id].explanation

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.ids import MAX_ID, parse_id
+from bot.drop_life.reading import show_drop
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import close_drop, show_drop, start_drop
 from bot.service.views import AnswerStatus
 from tests.conftest import CHANNEL, register
 

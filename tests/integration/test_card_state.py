@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.drop_life.card_state import card_state
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
-from bot.service.card_state import card_state
 from bot.service.commands import CloseDrop, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import close_drop, start_drop
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.drop_life.reading import show_drop
+from bot.drop_life.start_close import start_drop
 from bot.packs.loader import load_pack
 from bot.service.catalog import sync_pack
 from bot.service.commands import StartDrop
 from bot.service.context import Core
-from bot.service.drops import show_drop, start_drop
 from bot.storage.tables import questions
 from tests.conftest import CHANNEL, MINIPACK, register
 

@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
+from bot.drop_life.planning import plan_due_drops
+from bot.drop_life.start_close import start_drop
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.commands import SaveSchedule, StartDrop
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
-from bot.service.drops import start_drop
 from bot.service.lifecycle import deactivate_organisation
 from bot.service.pacing import Pacer
-from bot.service.planning import plan_due_drops
 from bot.service.schedules import save_schedule
 from bot.service.views import QuestionCard
 from bot.storage.tables import digests, drops, skipped_occurrences

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.drop_life import by_hand
+from bot.drop_life.reading import reveal_of, show_drop
+from bot.drop_life.start_close import start_drop
 from bot.errors import InvalidInputError, NotFoundError
-from bot.service import delivery
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, SaveSchedule, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import reveal_of, show_drop, start_drop
 from bot.service.schedules import save_schedule
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform
@@ -98,9 +99,9 @@ async def test_delivery_posts_then_updates_the_same_message(
     core: Core, platform: FakePlatform
 ) -> None:
     await register(core)
-    card = await delivery.drop_now(core, StartDrop(CHANNEL))
+    card = await by_hand.drop_now(core, StartDrop(CHANNEL))
     assert [c.drop_id for _, c in platform.posted] == [card.drop_id]
-    reveal = await delivery.close_and_reveal(core, CloseDrop(card.drop_id, CHANNEL))
+    reveal = await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, CHANNEL))
     assert [(m, r.question.drop_id) for _, m, r in platform.updated] == [("msg-1", card.drop_id)]
     assert reveal.question.closes_at <= core.clock.now()
     shown = await show_drop(core, card.drop_id, CHANNEL)
@@ -112,21 +113,21 @@ async def test_closing_another_organisations_drop_is_refused(core: Core) -> None
     await register(core, OTHER_ORG_CHANNEL)
     card = await start_drop(core, StartDrop(CHANNEL))
     with pytest.raises(NotFoundError):
-        await delivery.close_and_reveal(core, CloseDrop(card.drop_id, OTHER_ORG_CHANNEL))
+        await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, OTHER_ORG_CHANNEL))
     assert (await show_drop(core, card.drop_id, CHANNEL)).closes_at > core.clock.now()
 
 
 async def test_a_failed_drop_now_is_left_to_the_engine_or_marked_failed(
     core: Core, platform: FakePlatform
 ) -> None:
+    from bot.drop_life.engine import DeliveryEngine, EngineSettings
+    from bot.drop_life.reading import recent_drops
     from bot.ports import DeliveryError
-    from bot.service.dispatch import DeliveryEngine, EngineSettings
-    from bot.service.drops import recent_drops
 
     await register(core)
     platform.failures = [DeliveryError("slack is down (503)", permanent=False)]
     with pytest.raises(DeliveryError, match="503"):
-        await delivery.drop_now(core, StartDrop(CHANNEL))
+        await by_hand.drop_now(core, StartDrop(CHANNEL))
     assert await recent_drops(core, CHANNEL) == []  # members see nothing yet
     report = await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due()
     assert report == (1, 0)
@@ -134,7 +135,7 @@ async def test_a_failed_drop_now_is_left_to_the_engine_or_marked_failed(
 
     platform.failures = [DeliveryError("channel_not_found", permanent=True)]
     with pytest.raises(DeliveryError):
-        await delivery.drop_now(core, StartDrop(CHANNEL))
+        await by_hand.drop_now(core, StartDrop(CHANNEL))
     assert await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due() == (0, 0)
     assert len(platform.posted) == 1
     assert [d.status for d in await recent_drops(core, CHANNEL)] == ["open"]

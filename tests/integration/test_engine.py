@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
+from bot.drop_life.start_close import start_drop
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.answers import submit_answer
 from bot.service.commands import SaveSchedule, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
-from bot.service.drops import start_drop
 from bot.service.pacing import Pacer
 from bot.service.schedules import list_schedules, save_schedule
 from bot.storage.tables import drops, schedules, skipped_occurrences

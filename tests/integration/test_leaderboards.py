@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.periods import Period
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
@@ -17,7 +18,6 @@ from bot.service.commands import (
     SubmitAnswer,
 )
 from bot.service.context import Core
-from bot.service.drops import close_drop, start_drop
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
 from bot.service.views import QuestionCard
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.periods import Period
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, ShowLeaderboard, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import close_drop, start_drop
 from bot.service.leaderboards import show_leaderboard
 from bot.service.views import AnswerStatus
 from tests.conftest import CHANNEL, register

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.storage.database import Database
@@ -89,3 +90,60 @@ async def test_0006_marks_drops_that_were_already_scored(database: Database) -> 
             (await conn.execute(text("SELECT status, scored_at IS NOT NULL FROM drops"))).all()
         )
     assert marked == {"revealed": True, "open": True, "pending": False}
+
+
+async def test_0008_lets_the_database_refuse_unknown_drop_states(database: Database) -> None:
+    """From 0008 on a drop's status is one of the state machine's states; going back to 0007
+    turns skipped drops (a state 0007's code does not know) into failed ones."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    def insert_drop(drop_id: int, status: str) -> str:
+        return (
+            "INSERT INTO drops (id, team_id, seq, question_id, status, option_order, "
+            "reveal_mode, selection_seed, opened_at, closes_at, attempts) VALUES "
+            f"({drop_id}, 1, {drop_id}, 'q1', '{status}', 'a,b', 'at_close', 0, "
+            "'2026-03-02 09:00:00', '2026-03-02 17:00:00', 0)"
+        )
+
+    async with database.write() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0007"))
+        await conn.execute(
+            text(
+                "INSERT INTO organisations (id, platform, external_id, name, active, created_at) "
+                "VALUES (1, 'fake', 'o', 'O', true, '2026-03-01 09:00:00')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO teams (id, org_id, channel_id, name, timezone, created_at) "
+                "VALUES (1, 1, 'c', 'T', 'UTC', '2026-03-01 09:00:00')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO questions (id, exam_code, domain_id, objective_id, difficulty, "
+                "body, content_hash, active, updated_at) VALUES ('q1', 'AZ-400', 'D1', 'D1.1', "
+                "1, '{}', 'h', true, '2026-03-01 09:00:00')"
+            )
+        )
+        for drop_id, status in enumerate(("pending", "open", "closed", "revealed", "failed"), 1):
+            await conn.execute(text(insert_drop(drop_id, status)))
+    await upgrade(database)
+    async with database.write() as conn:
+        await conn.execute(text(insert_drop(6, "skipped")))
+    with pytest.raises(IntegrityError):
+        async with database.write() as conn:
+            await conn.execute(text(insert_drop(7, "posted")))
+    with pytest.raises(IntegrityError):
+        async with database.write() as conn:
+            await conn.execute(text("UPDATE drops SET status = 'held' WHERE id = 1"))
+    async with database.write() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0007"))
+        await conn.execute(text(insert_drop(7, "posted")))  # 0007 had no such check
+    async with database.read() as conn:
+        states = dict((await conn.execute(text("SELECT id, status FROM drops"))).all())
+    assert states == {
+        1: "pending", 2: "open", 3: "closed", 4: "revealed", 5: "failed", 6: "failed", 7: "posted"
+    }

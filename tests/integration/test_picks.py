@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import close_drop, start_drop
 from bot.service.picks import picks_after_close
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock

@@ -10,6 +10,10 @@ from sqlalchemy import func, select, text, update
 
 from bot.domain.periods import Period
 from bot.domain.scoring import ScoringPolicy
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
+from bot.drop_life.reading import get_drop
+from bot.drop_life.scoring import score_drop
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import (
     CloseDrop,
@@ -20,12 +24,9 @@ from bot.service.commands import (
     SubmitAnswer,
 )
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
-from bot.service.drops import close_drop, get_drop, start_drop
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
 from bot.service.participation import participation_by_week
 from bot.service.readiness import show_readiness
-from bot.service.reveal_scores import score_drop
 from bot.service.views import QuestionCard
 from bot.storage.tables import drops, member_stats
 from tests.conftest import CHANNEL, register

@@ -10,10 +10,10 @@ import pytest
 
 from bot.bootstrap import build_core
 from bot.domain.periods import Period
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, ShowLeaderboard, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import close_drop, start_drop
 from bot.service.leaderboards import show_leaderboard
 from bot.settings import Settings
 from bot.storage.database import Database

@@ -8,10 +8,10 @@ import random
 from sqlalchemy import select
 
 from bot.domain.scoring import Streak
+from bot.drop_life.start_close import start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import start_drop
 from bot.storage.tables import members, team_members
 from tests.conftest import CHANNEL, register
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, text
 
+from bot.drop_life import start_close as drop_service
 from bot.service import answers as answer_service
-from bot.service import drops as drop_service
 from bot.service.commands import StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.views import AnswerStatus

@@ -19,11 +19,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.bootstrap import build_core
+from bot.drop_life.start_close import start_drop
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import RegisterTeam, StartDrop, SubmitAnswer
 from bot.service.directory import register_team
-from bot.service.drops import start_drop
 from bot.service.views import AnswerStatus
 from bot.settings import Settings
 from bot.storage.tables import answers

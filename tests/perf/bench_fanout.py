@@ -27,10 +27,10 @@ from pathlib import Path
 import httpx
 
 from bot.bootstrap import build_core
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
 from bot.ports import ChannelRef
 from bot.service.commands import RegisterTeam, SaveSchedule
 from bot.service.directory import register_team
-from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.service.pacing import Pacer
 from bot.service.schedules import save_schedule
 from bot.settings import Settings

@@ -77,9 +77,9 @@ async def serve_studybot(
     from adapters.web.app import create_web_app
     from adapters.web.playground import register_playground
     from bot.bootstrap import build_core
+    from bot.drop_life.start_close import start_drop
     from bot.service.commands import RegisterTeam, StartDrop
     from bot.service.directory import register_team
-    from bot.service.drops import start_drop
     from bot.settings import Settings
     from bot.storage.database import Database
 

@@ -123,10 +123,10 @@ def serve(kind: str, data_dir: str, port_file: str) -> None:
 
 async def prepare(data_dir: str, rounds: int) -> list[tuple[int, list[str]]]:
     from bot.bootstrap import build_core
+    from bot.drop_life.start_close import start_drop
     from bot.ports import ChannelRef
     from bot.service.commands import RegisterTeam, StartDrop
     from bot.service.directory import register_team
-    from bot.service.drops import start_drop
     from bot.settings import Settings
 
     core = await build_core(

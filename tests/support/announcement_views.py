@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.periods import Period
-from bot.service.announcements import daily_result, weekly_digest
+from bot.drop_life.announcements import daily_result, weekly_digest
 from bot.service.views import (
     CardOption,
     DailyResult,

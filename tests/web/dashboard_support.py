@@ -8,12 +8,12 @@ import httpx
 
 from adapters.web.access import dashboard_link, make_token
 from adapters.web.dashboard_settings import DashboardSettings
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, RegisterTeam, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
-from bot.service.drops import close_drop, start_drop
 
 SETTINGS = DashboardSettings(secret="k" * 40, public_url="http://test")
 OTHER_KEY = DashboardSettings(secret="z" * 40, public_url="http://test")

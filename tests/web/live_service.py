@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from adapters.web.app import create_web_app
 from adapters.web.playground import PlaygroundPlatform, register_playground
 from bot.bootstrap import build_core
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, RegisterTeam, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
-from bot.service.drops import close_drop, start_drop
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.conftest import MINIPACK

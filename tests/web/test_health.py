@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.bootstrap import build_service
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes import FakeClock

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import update
 
 from bot import cli_schedule
+from bot.drop_life.start_close import start_drop
 from bot.service.commands import SaveSchedule, StartDrop
 from bot.service.context import Core
-from bot.service.drops import start_drop
 from bot.service.schedules import list_schedules, save_schedule
 from bot.storage.tables import drops, skipped_occurrences
 from tests.web.dashboard_support import ALPHA, BETA, seed, sign_in, token

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import httpx
 
-from bot.service import delivery
+from bot.drop_life import by_hand
+from bot.drop_life.start_close import start_drop
 from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, StartDrop, SubmitAnswer
 from bot.service.context import Core
-from bot.service.drops import start_drop
 from tests.web.dashboard_support import ALPHA, seed, sign_in, token
 
 ORG_TABLES = ("teams", "heatmap", "participation", "readiness", "inactive")
@@ -82,7 +82,7 @@ async def test_an_unrevealed_drop_gives_nothing_away_on_the_web(
         assert _html_row(row) in team_page
     assert _html_row(["Alpha One", "2", "2", "2", "0", "0", "0"]) in org_page
 
-    await delivery.close_and_reveal(core, CloseDrop(card.drop_id, ALPHA))
+    await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, ALPHA))
     after = await _everything(core, web)
     points = 10 * q.difficulty
     assert after["api board all"] == [("grace", points, 1, 1), ("ada", 0, 0, 1)]

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from bot.bootstrap import build_service
+from bot.drop_life.reading import get_drop
 from bot.service.context import Core
-from bot.service.drops import get_drop
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes import FakeClock

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from adapters.slack.translate import channel_ref
+from bot.drop_life import by_hand
 from bot.ports import ChannelRef
-from bot.service import delivery
 from bot.service.commands import RegisterTeam, StartDrop
 from bot.service.context import Core
 from bot.service.directory import register_team
@@ -29,7 +29,7 @@ async def post_drop(
 ) -> QuestionCard:
     """Post drops until one of the wanted kind (single or multiple answer) is out."""
     for _ in range(12):
-        card = await delivery.drop_now(core, StartDrop(channel, window=timedelta(hours=hours)))
+        card = await by_hand.drop_now(core, StartDrop(channel, window=timedelta(hours=hours)))
         if multiple is None or card.multiple == multiple:
             return card
     raise AssertionError("the pack has no question of that kind")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.slack.render_question import CHOICE_BLOCK, PICK_ACTION, SUBMIT_ACTION
-from bot.service import delivery, drops
+from bot.drop_life import by_hand, start_close
 from bot.service.commands import CloseDrop, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.group_commit import GroupCommit
@@ -195,7 +195,7 @@ async def test_the_reveal_replaces_the_question_in_place(slack: SlackHarness) ->
     await slack.click(f"{card.drop_id}:{key.id}", user="U1", response="r1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r1"), what="reply")
 
-    await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
+    await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
     await slack.door.deps.background.settle()  # a count refresh racing the reveal ends with it
     update = slack.fake.of("chat.update")[-1].params
     assert update["channel"] == "C1"
@@ -287,7 +287,7 @@ async def test_a_late_count_refresh_never_overwrites_the_reveal(slack: SlackHarn
     await slack.click(f"{card.drop_id}:{card.options[0].id}", response="c1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("c1"), what="reply")
     await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
-    await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
+    await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
     slack.door.deps.counts.touch(channel, card.drop_id)  # a refresh scheduled just before
     await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
     (message,) = slack.fake.messages.values()
@@ -308,7 +308,7 @@ async def test_a_reveal_landing_just_before_a_count_refresh_is_put_back(
     refresh = platform.refresh_question
 
     async def reveal_lands_first(*args: Any) -> None:
-        drop, reveal = await drops.close_drop(slack.core, CloseDrop(card.drop_id, channel))
+        drop, reveal = await start_close.close_drop(slack.core, CloseDrop(card.drop_id, channel))
         assert drop.message_id is not None
         await platform.update_question(drop.channel, drop.message_id, reveal)
         await refresh(*args)

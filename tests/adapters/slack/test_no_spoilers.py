@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.service import delivery
+from bot.drop_life import by_hand
 from bot.service.commands import CloseDrop
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.helpers import post_drop, study_channel
@@ -53,7 +53,7 @@ async def test_an_unrevealed_drop_gives_nothing_away_in_slack(slack: SlackHarnes
     assert "rank 1 of 2" in home
     assert "0/1 right" in home
 
-    await delivery.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
+    await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
     points = 10 * slack.core.questions[card.question_id].difficulty
     board = json.dumps((await slack.command("leaderboard all", user="UCAT")).json())
     assert f"1. uzed \\u2014 *{points}* points (1/1 right)" in board

@@ -6,8 +6,8 @@ import pytest
 
 from adapters.slack.platform import InstalledTokens, SlackPlatform, StaticToken
 from adapters.slack.translate import channel_ref
+from bot.drop_life.reading import show_drop
 from bot.ports import DeliveryError
-from bot.service.drops import show_drop
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.helpers import post_drop, study_channel

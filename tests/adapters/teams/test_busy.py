@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.drop_life.engine import DeliveryEngine, EngineSettings
 from bot.service.context import Core
-from bot.service.dispatch import DeliveryEngine, EngineSettings
 from bot.storage.tables import drops
 from tests.adapters.teams.conftest import CHANNEL_A, OWEN, TeamsDoor, message
 from tests.adapters.teams.test_http import start_study_channel

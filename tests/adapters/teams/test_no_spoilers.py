@@ -3,7 +3,7 @@ who was right; at the reveal the points and accuracy appear."""
 
 from __future__ import annotations
 
-from bot.service import delivery
+from bot.drop_life import by_hand
 from bot.service.commands import CloseDrop
 from bot.service.context import Core
 from tests.adapters.teams.conftest import ADA, GRACE, OWEN, FakeRoster, execute
@@ -29,7 +29,7 @@ async def test_an_unrevealed_drop_gives_nothing_away_in_teams(core: Core) -> Non
     me = str(card_of(await harness.say("me", person=ADA)))
     assert "rank #1 of 2" in me
 
-    await delivery.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
+    await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
     points = 10 * q.difficulty
     board = str(card_of(await harness.say("leaderboard all", person=OWEN)))
     assert f"{points} pts · 1/1" in board

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.teams.delivery_errors import retry_after
+from bot.drop_life import by_hand
 from bot.ports import ChannelRef, DeliveryError
-from bot.service import delivery
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from tests.adapters.teams.card_rules import assert_valid_card
@@ -34,14 +34,14 @@ async def test_a_scheduled_drop_is_posted_and_revealed_in_place(
     door: TeamsDoor, core: Core
 ) -> None:
     await study_channel(door)
-    card = await delivery.drop_now(core, StartDrop(STUDY))
+    card = await by_hand.drop_now(core, StartDrop(STUDY))
     post = door.connector.sent("POST")[-1]
     assert post.conversation_id == CHANNEL_A
     assert post.body["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert post.body["summary"].startswith(f"Question #{card.seq}")
     assert_valid_card(post.body["attachments"][0]["content"])
 
-    reveal = await delivery.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
+    reveal = await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
     updates = door.connector.sent("PUT")
     assert len(updates) == 1
     assert updates[0].conversation_id == CHANNEL_A
@@ -111,11 +111,11 @@ async def test_a_failed_reveal_is_not_retried_by_the_sdk(
 ) -> None:
     """msrest would retry these PUTs (sleeping Retry-After); the delivery engine owns retries."""
     await study_channel(door)
-    card = await delivery.drop_now(core, StartDrop(STUDY))
+    card = await by_hand.drop_now(core, StartDrop(STUDY))
     header = "1" if wait else None
     door.connector.fail_next(status, "Throttled", retry_after=header, times=2)
     with pytest.raises(DeliveryError) as caught:
-        await delivery.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
+        await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, STUDY))
     assert caught.value.permanent is False
     assert caught.value.retry_after == wait
     assert f"HTTP {status}" in str(caught.value)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from adapters.teams.question_cache import QuestionCache
+from bot.drop_life.start_close import start_drop
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import RegisterTeam, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
-from bot.service.drops import start_drop
 from tests.adapters.teams.conftest import CHANNEL_A, TENANT_A, TENANT_B
 
 A = ChannelRef("teams", TENANT_A, CHANNEL_A)

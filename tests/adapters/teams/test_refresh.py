@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import adapters.teams.platform as teams_platform
+from bot.drop_life import by_hand as delivery
+from bot.drop_life.card_state import DropCardState
 from bot.ports import ChannelRef
-from bot.service import delivery
-from bot.service.card_state import DropCardState
 from bot.service.commands import CloseDrop
 from bot.service.context import Core
 from bot.service.pacing import Pacer

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 
 from bot.domain.schedule import RevealMode
+from bot.drop_life.cards import question_card, reveal_card
+from bot.drop_life.states import CLOSED, OPEN, REVEALED
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
-from bot.service.cards import question_card, reveal_card
 from bot.service.context import Core
-from bot.service.drops import CLOSED, REVEALED
-from bot.service.new_drops import OPEN
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import answers, drops, members, organisations, teams
 

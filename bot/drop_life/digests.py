@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 
 from bot.domain.periods import Period, local_date, period_start
+from bot.drop_life.announcements import weekly_digest
 from bot.ports import ChannelRef, ChatPlatform, DeliveryError
-from bot.service.announcements import weekly_digest
 from bot.service.commands import ShowLeaderboard
 from bot.service.context import Core
 from bot.service.leaderboards import show_leaderboard

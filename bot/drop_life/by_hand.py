@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from bot.drop_life import start_close
 from bot.ports import DeliveryError
-from bot.service import drops
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.views import QuestionCard, RevealCard
@@ -19,11 +19,11 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
     the error is raised so that the door can tell the admin.
     """
     holder = f"drop-now:{uuid.uuid4().hex[:12]}"
-    card = await drops.start_drop(core, cmd, held_by=holder)
+    card = await start_close.start_drop(core, cmd, held_by=holder)
     try:
         message_id = await core.platform(cmd.channel.platform).post_question(cmd.channel, card)
     except DeliveryError as exc:
-        await drops.finish_held_post(
+        await start_close.finish_held_post(
             core,
             card.drop_id,
             holder,
@@ -34,17 +34,19 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
         )
         raise
     except Exception as exc:
-        await drops.finish_held_post(core, card.drop_id, holder, message_id=None, error=str(exc))
+        await start_close.finish_held_post(
+            core, card.drop_id, holder, message_id=None, error=str(exc)
+        )
         raise
-    await drops.finish_held_post(core, card.drop_id, holder, message_id=message_id)
+    await start_close.finish_held_post(core, card.drop_id, holder, message_id=message_id)
     return card
 
 
 async def close_and_reveal(core: Core, cmd: CloseDrop) -> RevealCard:
     """Close the window and replace the posted question with its reveal."""
-    drop, reveal = await drops.close_drop(core, cmd)
+    drop, reveal = await start_close.close_drop(core, cmd)
     if drop.message_id is not None:
         platform = core.platform(drop.channel.platform)
         await platform.update_question(drop.channel, drop.message_id, reveal)
-    await drops.mark_revealed(core, cmd.drop_id)
+    await start_close.mark_revealed(core, cmd.drop_id)
     return reveal

@@ -19,13 +19,12 @@ from bot.domain.exam import Question
 from bot.domain.periods import ALL_TIME_START, Period
 from bot.domain.schedule import RevealMode
 from bot.domain.selection import DomainRecord, choose_question, option_order
-from bot.service.cards import question_card
+from bot.drop_life.cards import question_card
+from bot.drop_life.states import CREATED_AS, OPEN, PENDING, DropStatus, TransitionNotAllowed
 from bot.service.context import Core
 from bot.service.views import QuestionCard
 from bot.storage.dialect import insert_for
 from bot.storage.tables import drops, member_stats
-
-OPEN, PENDING = "open", "pending"
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,12 @@ class DropPlan:
     opened_at: datetime
     closes_at: datetime
     reveal_mode: RevealMode
-    status: str = OPEN  # PENDING: the delivery engine posts it at next_attempt_at
+    status: DropStatus = OPEN  # PENDING: the delivery engine posts it at next_attempt_at
     focus_domain: str | None = None
     occurrence_key: str | None = None
     schedule_id: int | None = None
     seed: int | None = None
-    held_by: str | None = None  # a lease holder posting it right away (see delivery.drop_now)
+    held_by: str | None = None  # a lease holder posting it right away (see by_hand.drop_now)
     held_until: datetime | None = None
 
 
@@ -56,6 +55,8 @@ async def create_drops(
     rows: list[dict[str, object]] = []
     chosen: list[tuple[DropPlan, int, Question, tuple[str, ...]]] = []
     for plan in plans:
+        if plan.status not in CREATED_AS:
+            raise TransitionNotAllowed(f"a drop may not be created {plan.status}")
         seq = last_seq.get(plan.team_id, 0) + 1
         last_seq[plan.team_id] = seq
         seed = plan.seed if plan.seed is not None else _seed(core, plan.team_id, seq)

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.occurrences import Occurrence, occurrences_between
 from bot.domain.schedule import Schedule
+from bot.drop_life.creating import DropPlan, create_drops
+from bot.drop_life.states import PENDING
 from bot.service.context import Core
-from bot.service.new_drops import PENDING, DropPlan, create_drops
 from bot.service.schedules import schedule_from_row
 from bot.storage.dialect import insert_for
 from bot.storage.tables import drops, organisations, schedules, skipped_occurrences, teams
