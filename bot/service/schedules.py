@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -188,7 +190,7 @@ async def _records(
     )
     async with core.db.read() as conn:
         rows = (await conn.execute(query)).all()
-        missed = await _missed(conn, [row.id for row in rows]) if with_missed else {}
+        missed = await _missed(conn, rows) if with_missed else {}
     return [
         ScheduleRecord(
             id=row.id,
@@ -206,12 +208,14 @@ async def _records(
 
 
 async def _missed(
-    conn: AsyncConnection, schedule_ids: list[int]
+    conn: AsyncConnection, rows: Sequence[Row[Any]]
 ) -> dict[int, list[MissedOccurrence]]:
-    """Skipped and failed occurrences of these schedules, newest first."""
+    """Skipped and failed occurrences of these schedules, newest first (the failed drops are
+    found through their teams' index, not among every organisation's failed drops)."""
     found: dict[int, list[MissedOccurrence]] = {}
-    if not schedule_ids:
+    if not rows:
         return found
+    schedule_ids = [row.id for row in rows]
     skipped = await conn.execute(
         select(
             skipped_occurrences.c.schedule_id,
@@ -221,11 +225,13 @@ async def _missed(
     )
     failed = await conn.execute(
         select(drops.c.schedule_id, drops.c.opened_at, drops.c.last_error).where(
-            drops.c.schedule_id.in_(schedule_ids), drops.c.status == "failed"
+            drops.c.team_id.in_([row.team_id for row in rows]),
+            drops.c.status == "failed",
+            drops.c.schedule_id.in_(schedule_ids),
         )
     )
-    for status, rows in (("skipped", skipped), ("failed", failed)):
-        for schedule_id, due_at, reason in rows:
+    for status, result in (("skipped", skipped), ("failed", failed)):
+        for schedule_id, due_at, reason in result:
             found.setdefault(schedule_id, []).append(
                 MissedOccurrence(due_at, status, reason or "not recorded")
             )
