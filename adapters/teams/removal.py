@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from adapters.teams.conversations import tenant_channels
+from adapters.teams.tables import teams_conversations
 from adapters.teams.translate import PLATFORM, TurnIdentity, channel_key
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
@@ -23,7 +24,6 @@ from bot.service.schedules import (
     record_delivery_error,
     set_schedule_active,
 )
-from bot.storage.teams_tables import teams_conversations
 
 log = logging.getLogger("studybot.teams")
 

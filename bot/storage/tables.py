@@ -21,15 +21,16 @@ from sqlalchemy import (
 
 from bot.storage.types import UTCDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+# Constraint names; the doors' own tables (adapters/slack/tables.py, adapters/teams/tables.py)
+# use the same convention on their own MetaData, and all share one Alembic history.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)  # the core's tables only
 
 # A Slack workspace or a Teams tenant (or the local playground).
 organisations = Table(
@@ -224,6 +225,3 @@ processed_events = Table(
     Column("seen_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("platform", "event_id"),
 )
-
-# Adapter-owned tables live in their own modules on the same metadata.
-from bot.storage import slack_tables, teams_tables  # noqa: E402, F401

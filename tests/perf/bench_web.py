@@ -96,16 +96,19 @@ def schedule_rows(team_ids: range) -> list[dict[str, Any]]:
     return [{"team_id": team_id, **schedule} for team_id in team_ids]
 
 
-def other_organisations(core: Core) -> dict[str, list[tuple[Any, ...]]]:
-    """99 organisations after org-1: teams, members, memberships, all-time and weekly stats."""
+def other_organisations(
+    core: Core, after: tuple[int, int, int]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """99 more organisations (ids after `after`: the highest organisation, team and member id):
+    teams, members, memberships, all-time and weekly stats."""
     created = NOW - timedelta(days=400)
     week = period_start(Period.WEEK, NOW.date())
     domains = [d.id for d in core.pack.domains]
     rows: dict[str, list[tuple[Any, ...]]] = {
         "organisations": [], "teams": [], "members": [], "team_members": [], "member_stats": [],
     }  # fmt: skip
-    team_id, member_id = TEAMS, TEAMS * 50
-    for org in range(2, OTHER_ORGS + 2):
+    last_org, team_id, member_id = after
+    for org in range(last_org + 1, last_org + 1 + OTHER_ORGS):
         rows["organisations"].append((org, "slack", f"org-{org}", f"Org {org}", True, created))
         for t in range(OTHER_TEAMS):
             team_id += 1
@@ -164,10 +167,15 @@ async def measure(args: argparse.Namespace, db: Database, tmp: str) -> None:
         print(f"organisation page: {len(first.content) / 1024:.0f} KiB of HTML")
         alone = await sample(args, core, client, admin)
         started = time.perf_counter()
-        others = other_organisations(core)
+        highest = []
+        async with core.db.read() as conn:
+            for table in ("organisations", "teams", "members"):
+                highest.append(int(await conn.scalar(text(f"SELECT max(id) FROM {table}")) or 0))
+        after = (highest[0], highest[1], highest[2])
+        others = other_organisations(core, after)
         await load(core.db, others, schema)
         async with core.db.write() as conn:
-            first_team = TEAMS + 1
+            first_team = after[1] + 1
             await conn.execute(
                 schedules.insert(),
                 schedule_rows(range(first_team, first_team + OTHER_ORGS * OTHER_TEAMS)),
