@@ -117,7 +117,7 @@ def other_organisations(
             for m in range(OTHER_MEMBERS):
                 member_id += 1
                 domain = domains[m % len(domains)]
-                rows["members"].append((member_id, org, f"u{m}", f"Member {m}", created))
+                rows["members"].append((member_id, org, f"u{member_id}", f"Member {m}", created))
                 rows["team_members"].append((team_id, member_id, created, False, 0, 0, 1))
                 rows["member_stats"].append(
                     (team_id, "all", date(1970, 1, 1), domain, member_id, 20, 12, 240)
