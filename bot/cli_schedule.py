@@ -136,7 +136,11 @@ async def _list(core: Core, args: argparse.Namespace) -> None:
     from bot.service import schedules as schedule_service
 
     channel = parse_channel(args.channel) if args.channel else None
-    records = await schedule_service.list_schedules(core, channel)
+    records = await (
+        schedule_service.channel_schedules(core, channel)
+        if channel is not None
+        else schedule_service.schedules_of_every_org_for_operator(core)
+    )
     if not records:
         print("No schedules yet. Add one with: studybot schedule add --channel … --days … --time …")
     for r in records:

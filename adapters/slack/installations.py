@@ -15,10 +15,10 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Row
 
+from adapters.slack.tables import slack_installations, slack_oauth_states
 from bot.ports import Clock
 from bot.storage.database import Database
 from bot.storage.dialect import insert_for
-from bot.storage.slack_tables import slack_installations, slack_oauth_states
 
 log = logging.getLogger("studybot.slack")
 CACHE_SECONDS = 30.0  # a replica reuses a bot it read this long (its own writes clear it)

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
+from adapters.teams.tables import teams_conversations
 from adapters.teams.translate import TurnIdentity, channel_key
 from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.storage.dialect import insert_for
-from bot.storage.teams_tables import teams_conversations
 
 
 @dataclass(frozen=True)

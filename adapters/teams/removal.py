@@ -13,13 +13,17 @@ from typing import Any
 from sqlalchemy import select
 
 from adapters.teams.conversations import tenant_channels
+from adapters.teams.tables import teams_conversations
 from adapters.teams.translate import PLATFORM, TurnIdentity, channel_key
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.admins import list_study_admins
 from bot.service.context import Core
-from bot.service.schedules import list_schedules, record_delivery_error, set_schedule_active
-from bot.storage.teams_tables import teams_conversations
+from bot.service.schedules import (
+    channel_schedules,
+    record_delivery_error,
+    set_schedule_active,
+)
 
 log = logging.getLogger("studybot.teams")
 
@@ -47,7 +51,7 @@ async def pause_removed_team(core: Core, who: TurnIdentity) -> list[str]:
     admins: set[str] = set()
     paused = 0
     for channel in await team_channels(core, who):
-        for record in await list_schedules(core, channel):
+        for record in await channel_schedules(core, channel):
             if record.schedule.active:
                 await set_schedule_active(core, channel, False)
                 await record_delivery_error(core, record.id, removal_note(record.team_name))

@@ -20,7 +20,7 @@ from bot.packs.lint import lint_pack
 from bot.packs.stats import pack_stats
 from bot.service.commands import SaveSchedule
 from bot.service.org_teams import list_org_teams
-from bot.service.schedules import get_schedule, list_schedules, save_schedule, set_schedule_active
+from bot.service.schedules import get_schedule, org_schedules, save_schedule, set_schedule_active
 
 FIELDS = (
     "days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain",
@@ -64,11 +64,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         grant = gate.browser(request)
         grant.require_admin()
         org = await list_org_teams(core, grant.platform, grant.workspace)
-        stored = {
-            r.team_id: r
-            for r in await list_schedules(core)
-            if (r.channel.platform, r.channel.org_external_id) == (grant.platform, grant.workspace)
-        }
+        stored = {r.team_id: r for r in await org_schedules(core, grant.platform, grant.workspace)}
         return render(
             request,
             "dashboard/schedules.html",

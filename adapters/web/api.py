@@ -18,7 +18,7 @@ from bot.errors import FieldErrors, NotFoundError
 from bot.service.commands import SaveSchedule, ShowLeaderboard, ShowProgress
 from bot.service.leaderboards import show_leaderboard, show_progress
 from bot.service.org_teams import list_org_teams
-from bot.service.schedules import list_schedules, save_schedule, set_schedule_active
+from bot.service.schedules import org_schedules, save_schedule, set_schedule_active
 
 
 class Problem(BaseModel):
@@ -208,8 +208,7 @@ def api_router(gate: Gate) -> APIRouter:
                           updated_at=r.updated_at, last_error=r.last_error,
                           missed=[MissedOut(due_at=m.due_at, status=m.status, reason=m.reason)
                                   for m in r.missed])
-            for r in await list_schedules(core)
-            if (r.channel.platform, r.channel.org_external_id) == (grant.platform, grant.workspace)
+            for r in await org_schedules(core, grant.platform, grant.workspace)
         ]  # fmt: skip
 
     @router.put(

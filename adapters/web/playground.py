@@ -103,7 +103,7 @@ def playground_router(core: Core) -> APIRouter:
                 open_cards.append(await show_drop(core, drop.id, CHANNEL))
             else:
                 reveals.append(await reveal_of(core, drop.id, CHANNEL))
-        found = await picks_after_close(core, [r.question.drop_id for r in reveals])
+        found = await picks_after_close(core, CHANNEL, [r.question.drop_id for r in reveals])
         picks = {}  # drop id → (member, the labels they picked, right?) once revealed
         for r in reveals:
             labels = {res.option.id: res.option.label for res in r.results}

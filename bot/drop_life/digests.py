@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, update
 
 from bot.domain.periods import Period, local_date, period_start
 from bot.drop_life.announcements import weekly_digest
@@ -20,9 +20,9 @@ from bot.service.commands import ShowLeaderboard
 from bot.service.context import Core
 from bot.service.leaderboards import show_leaderboard
 from bot.service.pacing import Pacer
-from bot.service.schedules import list_schedules, record_delivery_error
+from bot.service.schedules import record_delivery_error, schedules_of_every_org_for_digests
 from bot.storage.dialect import insert_for
-from bot.storage.tables import digests, organisations
+from bot.storage.tables import digests
 
 RETRY_AFTER = timedelta(minutes=1)  # a digest that failed for a moment is tried again then
 
@@ -47,19 +47,10 @@ class DigestPoster:
         """Post every digest that is due and not yet posted; returns how many were posted."""
         now = self.now()
         sent = 0
-        async with self.core.db.read() as conn:
-            rows = await conn.execute(
-                select(organisations.c.platform, organisations.c.external_id).where(
-                    organisations.c.active.is_(False)
-                )
-            )
-            gone = {(str(platform), str(external_id)) for platform, external_id in rows}
-        for record in await list_schedules(self.core, with_missed=False):
+        for record in await schedules_of_every_org_for_digests(self.core):
             s = record.schedule
-            if (record.channel.platform, record.channel.org_external_id) in gone:
-                continue  # the app was removed from that workspace or tenant
             today = local_date(now, s.timezone)
-            if not s.active or s.digest_weekday is None or today.weekday() != s.digest_weekday:
+            if today.weekday() != s.digest_weekday:
                 continue
             if now.astimezone(ZoneInfo(s.timezone)).time() < s.local_time:
                 continue

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -17,41 +16,17 @@ from bot.domain.exam import (
     Exam,
     ExamPack,
     Objective,
-    Option,
     Question,
-    QuestionType,
 )
+from bot.packs.editorial import ALLOWED_REFERENCE_HOSTS, check_editorial
 from bot.packs.issues import PackError, PackIssue, Severity
+from bot.packs.question_schema import read_question, url_problem
+
+__all__ = ["ALLOWED_REFERENCE_HOSTS", "load_pack", "read_pack"]
 
 # libyaml's loader where PyYAML was built with it: the same documents, several times faster
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
-OPTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,15}$")
-ALLOWED_REFERENCE_HOSTS = frozenset({"learn.microsoft.com", "docs.github.com", "git-scm.com"})
-QUESTION_FIELDS = frozenset(
-    {
-        "id",
-        "objective",
-        "type",
-        "pick",
-        "difficulty",
-        "stem",
-        "options",
-        "key",
-        "explanation",
-        "references",
-        "last_verified",
-        "ordered",
-        "bullets",
-    }
-)
 BULLET_FIELDS = frozenset({"id", "text"})
-OPTION_FIELDS = frozenset({"id", "text", "rationale"})
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
-COMBINED_OPTION_RE = re.compile(
-    r"\b(all|none) of the above\b|^\s*(both\s+)?[A-E]\s*(and|&|,)\s*[A-E]\b|^\s*neither\s+[A-E]\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -163,7 +138,7 @@ def _exam(raw: Any, out: _Collector) -> Exam | None:
         out.error("pack.yaml", None, "exam.outline_as_of", "must be a date (YYYY-MM-DD)")
         ok = False
     source = raw.get("outline_source")
-    if source is not None and (problem := _url_problem(source)):
+    if source is not None and (problem := url_problem(source)):
         out.error("pack.yaml", None, "exam.outline_source", problem)
         ok = False
     if not ok:
@@ -280,192 +255,16 @@ def _question(
     out: _Collector,
     today: date,
 ) -> Question | None:
-    if not isinstance(raw, dict):
-        out.error(file, f"#{index + 1}", None, "a question must be a mapping")
-        return None
-    qid = raw.get("id")
-    if not isinstance(qid, str) or not ID_RE.match(qid):
-        out.error(file, f"#{index + 1}", "id", "must match [a-z0-9][a-z0-9.-]* (at most 64 chars)")
-        return None
+    """The question, once its schema and then the editorial rules found nothing wrong."""
     before = len(out.issues)
 
-    def err(fld: str, message: str) -> None:
+    def report(qid: str, fld: str | None, message: str) -> None:
         out.error(file, qid, fld, message)
 
-    for unknown in sorted(set(raw) - QUESTION_FIELDS):
-        err(unknown, "unknown field")
-    objective = objectives.get(raw.get("objective"))  # type: ignore[arg-type]
-    if objective is None:
-        err("objective", f"unknown objective {raw.get('objective')!r}")
-    try:
-        qtype = QuestionType(str(raw.get("type")))
-    except ValueError:
-        err("type", "must be 'single' or 'multiple'")
-        qtype = QuestionType.SINGLE
-    stem = _text(raw, "stem", err)
-    explanation = _text(raw, "explanation", err)
-    difficulty = raw.get("difficulty")
-    if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):
-        err("difficulty", "must be 1, 2 or 3")
-    options = _options(raw.get("options"), err)
-    option_ids = {o.id for o in options}
-    key = raw.get("key")
-    if isinstance(key, str):
-        key = [key]
-    if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
-        err("key", "must list the correct option id(s)")
-        key = []
-    elif len(set(key)) != len(key):
-        err("key", "lists an option twice")
-    elif (missing := [k for k in key if k not in option_ids]) and options:
-        err("key", f"names options that do not exist: {', '.join(missing)}")
-    keyset = frozenset(key)
-    pick = raw.get("pick", 1 if qtype is QuestionType.SINGLE else None)
-    if qtype is QuestionType.SINGLE:
-        if raw.get("pick", 1) != 1:
-            err("pick", "a single-answer question has no pick (or pick: 1)")
-        if len(keyset) != 1:
-            err("key", "a single-answer question has exactly one key")
-    else:
-        if not isinstance(pick, int) or isinstance(pick, bool) or pick < 2:
-            err("pick", "a multiple-answer question needs pick: 2 or more")
-        else:
-            if len(keyset) != pick:
-                err("key", f"pick is {pick} but the key lists {len(keyset)} option(s)")
-            if options and pick >= len(options):
-                err("pick", "must be smaller than the number of options")
-            if stem and not _states_count(stem, pick):
-                err(
-                    "stem",
-                    f"must say how many to choose (e.g. 'Choose {NUMBER_WORDS.get(pick, pick)}.')",
-                )
-    for option in options:
-        if option.id not in keyset and not option.rationale:
-            err(f"options.{option.id}.rationale", "a wrong option needs a rationale")
-        if COMBINED_OPTION_RE.search(option.text):
-            err(f"options.{option.id}.text", "no 'all/none of the above' or combined options")
-    if stem and not _ends_with_question(stem):
-        err("stem", "must end with a question (a sentence ending in '?', before any 'Choose N.')")
-    references = raw.get("references")
-    if not isinstance(references, list) or not references:
-        err("references", "needs at least one documentation URL that proves the key")
-        references = []
-    for i, url in enumerate(references):
-        problem = _reference_problem(url)
-        if problem:
-            err(f"references[{i}]", problem)
-    verified = raw.get("last_verified")
-    if not isinstance(verified, date):
-        err("last_verified", "must be a date (YYYY-MM-DD)")
-    elif verified > today:
-        err("last_verified", "is in the future")
-    ordered = raw.get("ordered", False)
-    if not isinstance(ordered, bool):
-        err("ordered", "must be true or false")
-    tagged = _question_bullets(raw.get("bullets"), bullets, err)
-    if len(out.issues) > before or objective is None or not isinstance(verified, date):
+    draft = read_question(raw, index, objectives, bullets, report)
+    if draft is None:
         return None
-    return Question(
-        id=qid,
-        objective_id=objective.id,
-        domain_id=objective.domain_id,
-        type=qtype,
-        stem=stem,
-        options=tuple(options),
-        key=keyset,
-        explanation=explanation,
-        difficulty=int(difficulty),  # type: ignore[arg-type]
-        references=tuple(references),
-        last_verified=verified,
-        pick=int(pick),  # type: ignore[arg-type]
-        ordered=ordered,
-        bullets=tagged,
-    )
-
-
-def _question_bullets(raw: Any, bullets: dict[str, Bullet], err: Any) -> tuple[str, ...]:
-    """The bullets a question tests: required when the pack lists bullets, else not allowed."""
-    if not bullets:
-        if raw is not None:
-            err("bullets", "the pack lists no outline bullets (pack.yaml), so none can be tagged")
-        return ()
-    if not isinstance(raw, list) or not raw or not all(isinstance(b, str) for b in raw):
-        err("bullets", "must list the outline bullet id(s) the question tests, e.g. [D3.2.b]")
-        return ()
-    if len(set(raw)) != len(raw):
-        err("bullets", "lists a bullet twice")
-    if unknown := [b for b in raw if b not in bullets]:
-        err("bullets", f"unknown bullet(s) {', '.join(unknown)}; see the objectives in pack.yaml")
-    return tuple(raw)
-
-
-def _text(raw: dict[str, Any], name: str, err: Any) -> str:
-    value = raw.get(name)
-    if not isinstance(value, str) or not value.strip():
-        err(name, "must be non-empty text")
-        return ""
-    return " ".join(value.split())
-
-
-def _options(raw: Any, err: Any) -> list[Option]:
-    if not isinstance(raw, list) or not 3 <= len(raw) <= 5:
-        err("options", "needs 3 to 5 options")
-        return []
-    options: list[Option] = []
-    for i, o in enumerate(raw):
-        if not isinstance(o, dict):
-            err(f"options[{i}]", "must be a mapping with id and text")
-            return []
-        for unknown in sorted(set(o) - OPTION_FIELDS):
-            err(f"options[{i}].{unknown}", "unknown field")
-        oid, text, rationale = o.get("id"), o.get("text"), o.get("rationale", "")
-        if not isinstance(oid, str) or not OPTION_ID_RE.match(oid):
-            err(f"options[{i}].id", "must match [a-z0-9][a-z0-9-]* (at most 16 chars)")
-            return []
-        if not isinstance(text, str) or not text.strip():
-            err(f"options.{oid}.text", "must be non-empty text")
-            return []
-        if not isinstance(rationale, str):
-            err(f"options.{oid}.rationale", "must be text")
-            return []
-        options.append(Option(oid, " ".join(text.split()), " ".join(rationale.split())))
-    if len({o.id for o in options}) != len(options):
-        err("options", "option ids must be unique")
-        return []
-    if len({o.text.casefold() for o in options}) != len(options):
-        err("options", "two options have the same text")
-    return options
-
-
-def _states_count(stem: str, pick: int) -> bool:
-    word = NUMBER_WORDS.get(pick, str(pick))
-    pattern = rf"\b(choose|select|pick)\s+({word}|{pick})\b"
-    return re.search(pattern, stem, re.IGNORECASE) is not None
-
-
-def _ends_with_question(stem: str) -> bool:
-    body = re.sub(
-        r"\s*(Each correct answer[^.]*\.\s*)?(Choose|Select|Pick)\s+\w+\s*\.?\s*$", "", stem
-    )
-    return body.rstrip().endswith("?")
-
-
-def _url_problem(url: Any) -> str | None:
-    if not isinstance(url, str):
-        return "must be a URL string"
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        return f"must be an https:// URL, got {url!r}"
-    if " " in url:
-        return "contains a space"
-    return None
-
-
-def _reference_problem(url: Any) -> str | None:
-    if problem := _url_problem(url):
-        return problem
-    parts = urlsplit(url)
-    if parts.hostname not in ALLOWED_REFERENCE_HOSTS:
-        allowed = ", ".join(sorted(ALLOWED_REFERENCE_HOSTS))
-        return f"host {parts.hostname!r} is not an allowed documentation host ({allowed})"
-    return None
+    check_editorial(draft, today, lambda fld, message: report(draft.id, fld, message))
+    if len(out.issues) > before:
+        return None
+    return draft.question()

@@ -53,18 +53,22 @@ async def find_org_id(
 
 
 async def list_org_teams(core: Core, platform: str, org_external_id: str) -> OrgTeams:
-    """Every team of one organisation, by name, with its member count."""
+    """Every team of one organisation, by name, with its member count.
+
+    Each count reads only its own team's memberships (through the primary key, which starts
+    with the team), so the cost grows with this organisation, not with every organisation's.
+    """
     async with core.db.read() as conn:
         org_id, org_name = await find_org_id(conn, platform, org_external_id)
-        sizes = (
-            select(team_members.c.team_id, func.count().label("n"))
-            .group_by(team_members.c.team_id)
-            .subquery()
+        size = (
+            select(func.count())
+            .where(team_members.c.team_id == teams.c.id)
+            .scalar_subquery()
+            .label("n")
         )
         rows = (
             await conn.execute(
-                select(teams.c.id, teams.c.name, teams.c.timezone, teams.c.channel_id, sizes.c.n)
-                .outerjoin(sizes, sizes.c.team_id == teams.c.id)
+                select(teams.c.id, teams.c.name, teams.c.timezone, teams.c.channel_id, size)
                 .where(teams.c.org_id == org_id)
                 .order_by(teams.c.name, teams.c.id)
             )

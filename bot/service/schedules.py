@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.schedule import RevealMode, Schedule, parse_schedule
@@ -145,10 +146,60 @@ class ScheduleRecord:
     missed: tuple[MissedOccurrence, ...] = ()  # newest first
 
 
-async def list_schedules(
-    core: Core, channel: ChannelRef | None = None, *, with_missed: bool = True
+async def org_schedules(
+    core: Core, platform: str, org_external_id: str, *, with_missed: bool = True
 ) -> list[ScheduleRecord]:
-    """Every schedule (or the channel's), ordered by organisation and team."""
+    """The schedules of one organisation's teams, by team name (other organisations' never
+    leave the database)."""
+    return await _records(
+        core,
+        and_(
+            organisations.c.platform == platform,
+            organisations.c.external_id == org_external_id,
+        ),
+        with_missed=with_missed,
+    )
+
+
+async def channel_schedules(
+    core: Core, channel: ChannelRef, *, with_missed: bool = True
+) -> list[ScheduleRecord]:
+    """The channel's schedule as a record (an empty list when it has none)."""
+    return await _records(
+        core,
+        and_(
+            organisations.c.platform == channel.platform,
+            organisations.c.external_id == channel.org_external_id,
+            teams.c.channel_id == channel.channel_id,
+        ),
+        with_missed=with_missed,
+    )
+
+
+async def schedules_of_every_org_for_operator(core: Core) -> list[ScheduleRecord]:
+    """Every schedule of every organisation, by organisation and team: the operator's command
+    line only (no door may call it)."""
+    return await _records(core, true(), with_missed=True)
+
+
+async def schedules_of_every_org_for_digests(core: Core) -> list[ScheduleRecord]:
+    """The engine's weekly-digest scan across organisations: the running schedules that have a
+    digest day, of organisations that still have the app."""
+    return await _records(
+        core,
+        and_(
+            organisations.c.active.is_(True),
+            schedules.c.active.is_(True),
+            schedules.c.digest_weekday.is_not(None),
+        ),
+        with_missed=False,
+    )
+
+
+async def _records(
+    core: Core, where: ColumnElement[bool], *, with_missed: bool
+) -> list[ScheduleRecord]:
+    """The schedules matching `where`, ordered by organisation and team."""
     query = (
         select(
             schedules,
@@ -159,17 +210,12 @@ async def list_schedules(
         )
         .join(teams, teams.c.id == schedules.c.team_id)
         .join(organisations, organisations.c.id == teams.c.org_id)
+        .where(where)
         .order_by(organisations.c.platform, organisations.c.external_id, teams.c.name)
     )
-    if channel is not None:
-        query = query.where(
-            organisations.c.platform == channel.platform,
-            organisations.c.external_id == channel.org_external_id,
-            teams.c.channel_id == channel.channel_id,
-        )
     async with core.db.read() as conn:
         rows = (await conn.execute(query)).all()
-        missed = await _missed(conn, [row.id for row in rows]) if with_missed else {}
+        missed = await _missed(conn, rows) if with_missed else {}
     return [
         ScheduleRecord(
             id=row.id,
@@ -187,12 +233,14 @@ async def list_schedules(
 
 
 async def _missed(
-    conn: AsyncConnection, schedule_ids: list[int]
+    conn: AsyncConnection, rows: Sequence[Row[Any]]
 ) -> dict[int, list[MissedOccurrence]]:
-    """Skipped and failed occurrences of these schedules, newest first."""
+    """Skipped and failed occurrences of these schedules, newest first (the failed drops are
+    found through their teams' index, not among every organisation's failed drops)."""
     found: dict[int, list[MissedOccurrence]] = {}
-    if not schedule_ids:
+    if not rows:
         return found
+    schedule_ids = [row.id for row in rows]
     skipped = await conn.execute(
         select(
             skipped_occurrences.c.schedule_id,
@@ -202,11 +250,13 @@ async def _missed(
     )
     failed = await conn.execute(
         select(drops.c.schedule_id, drops.c.opened_at, drops.c.last_error).where(
-            drops.c.schedule_id.in_(schedule_ids), drops.c.status == "failed"
+            drops.c.team_id.in_([row.team_id for row in rows]),
+            drops.c.status == "failed",
+            drops.c.schedule_id.in_(schedule_ids),
         )
     )
-    for status, rows in (("skipped", skipped), ("failed", failed)):
-        for schedule_id, due_at, reason in rows:
+    for status, result in (("skipped", skipped), ("failed", failed)):
+        for schedule_id, due_at, reason in result:
             found.setdefault(schedule_id, []).append(
                 MissedOccurrence(due_at, status, reason or "not recorded")
             )

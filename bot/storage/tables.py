@@ -22,15 +22,16 @@ from sqlalchemy import (
 
 from bot.storage.types import UTCDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+# Constraint names; the doors' own tables (adapters/slack/tables.py, adapters/teams/tables.py)
+# use the same convention on their own MetaData, and all share one Alembic history.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)  # the core's tables only
 
 # A Slack workspace or a Teams tenant (or the local playground).
 organisations = Table(
@@ -248,6 +249,3 @@ audit_events = Table(
     Column("after", JSON, nullable=True),
     Index("ix_audit_events_org_at", "org_id", "at"),
 )
-
-# Adapter-owned tables live in their own modules on the same metadata.
-from bot.storage import slack_tables, teams_tables  # noqa: E402, F401

@@ -17,7 +17,7 @@ from bot.service.answers import submit_answer
 from bot.service.commands import SaveSchedule, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.pacing import Pacer
-from bot.service.schedules import list_schedules, save_schedule
+from bot.service.schedules import channel_schedules, save_schedule
 from bot.storage.tables import drops, schedules, skipped_occurrences
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform, VirtualTime
@@ -124,7 +124,7 @@ async def test_permanent_failure_stops_and_shows_on_the_schedule(
     report = await engine(core).tick()
     assert (report.posted, report.failed) == (0, 1)
     assert await statuses(core) == ["failed"]
-    (record,) = await list_schedules(core)
+    (record,) = await channel_schedules(core, CHANNEL)
     assert record.last_error == "Question #1: channel_not_found: the channel was archived"
     clock.current += timedelta(hours=1)
     assert (await engine(core).tick()).posted == 0
@@ -153,7 +153,7 @@ async def test_unexpected_errors_are_retried_a_bounded_number_of_times(
         clock.current += timedelta(minutes=10)
     assert await statuses(core) == ["failed"]
     assert calls == 3  # three attempts, then it stopped
-    (record,) = await list_schedules(core)
+    (record,) = await channel_schedules(core, CHANNEL)
     assert record.last_error is not None
     assert "gave up after 3 attempts: adapter bug" in record.last_error
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
+from adapters.slack.tables import metadata as slack_metadata
+from adapters.teams.tables import metadata as teams_metadata
 from bot.storage.database import Database
 from bot.storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from bot.storage.tables import metadata
+from bot.storage.tables import metadata as core_metadata
+
+# The one migration history creates the core's tables and each door's own.
+EVERY_METADATA = [core_metadata, slack_metadata, teams_metadata]
+EVERY_TABLE = {name for m in EVERY_METADATA for name in m.tables}
 
 
 async def table_names(db: Database) -> set[str]:
@@ -19,7 +25,7 @@ async def test_upgrade_creates_every_table_and_is_idempotent(database: Database)
     await upgrade(database)
     await upgrade(database)
     assert await current_revision(database) == head_revision()
-    assert set(metadata.tables) <= await table_names(database)
+    assert set(EVERY_TABLE) <= await table_names(database)
 
 
 async def test_downgrade_to_base_and_back(database: Database) -> None:
@@ -30,11 +36,12 @@ async def test_downgrade_to_base_and_back(database: Database) -> None:
         await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "base"))
     assert await table_names(database) <= {"alembic_version"}
     await upgrade(database)
-    assert set(metadata.tables) <= await table_names(database)
+    assert set(EVERY_TABLE) <= await table_names(database)
 
 
 async def test_schema_matches_the_models(database: Database) -> None:
-    """The migrations produce exactly what tables.py describes (no forgotten migration)."""
+    """The migrations produce exactly what the core's and the doors' tables modules describe
+    (no forgotten migration), and those modules name each table once."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
@@ -42,10 +49,12 @@ async def test_schema_matches_the_models(database: Database) -> None:
     async with database.read() as conn:
         diff = await conn.run_sync(
             lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                MigrationContext.configure(sync, opts={"compare_type": True}), EVERY_METADATA
             )
         )
     assert diff == []
+    assert len(EVERY_TABLE) == sum(len(m.tables) for m in EVERY_METADATA)
+    assert not set(core_metadata.tables) & {"slack_installations", "teams_conversations"}
 
 
 async def test_0006_marks_drops_that_were_already_scored(database: Database) -> None:

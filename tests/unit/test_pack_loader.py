@@ -66,6 +66,12 @@ BROKEN = [
     ("no key", lambda q: q.pop("key"), "key", "must list the correct option"),
     ("type", lambda q: q.update(type="essay"), "type", "must be 'single' or 'multiple'"),
     ("objective", lambda q: q.update(objective="D9.9"), "objective", "unknown objective 'D9.9'"),
+    (
+        "objective not text",
+        lambda q: q.update(objective=["D1.1"]),
+        "objective",
+        "unknown objective ['D1.1']",
+    ),
     ("difficulty", lambda q: q.update(difficulty=5), "difficulty", "must be 1, 2 or 3"),
     ("options", lambda q: q.update(options=q["options"][:2]), "options", "needs 3 to 5 options"),
     (

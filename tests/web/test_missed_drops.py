@@ -14,7 +14,7 @@ from bot import cli_schedule
 from bot.drop_life.start_close import start_drop
 from bot.service.commands import SaveSchedule, StartDrop
 from bot.service.context import Core
-from bot.service.schedules import list_schedules, save_schedule
+from bot.service.schedules import channel_schedules, save_schedule
 from bot.storage.tables import drops, skipped_occurrences
 from tests.web.dashboard_support import ALPHA, BETA, seed, sign_in, token
 
@@ -27,7 +27,7 @@ async def with_misses(core: Core) -> None:
     await seed(core, drops=0)
     await save_schedule(core, SaveSchedule(ALPHA, SCHEDULE))
     await save_schedule(core, SaveSchedule(BETA, SCHEDULE))
-    (alpha,) = [r for r in await list_schedules(core) if r.channel == ALPHA]
+    (alpha,) = await channel_schedules(core, ALPHA)
     card = await start_drop(core, StartDrop(ALPHA, deliver_later=True))
     async with core.db.write() as conn:
         await conn.execute(

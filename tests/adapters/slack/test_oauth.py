@@ -10,9 +10,9 @@ from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select
 
+from adapters.slack.tables import slack_installations
 from adapters.slack.translate import channel_ref
 from bot.ports import DeliveryError
-from bot.storage.slack_tables import slack_installations
 from tests.adapters.slack.conftest import OAUTH_KEY as KEY
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.helpers import eventually, post_drop, stored_answers, study_channel

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from adapters.teams.auth import CloudEndpoints
+from adapters.teams.tables import teams_conversations
 from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.storage.tables import answers, organisations
-from bot.storage.teams_tables import teams_conversations
 from tests.adapters.teams.card_rules import assert_valid_card
 from tests.adapters.teams.conftest import (
     CHANNEL_A,

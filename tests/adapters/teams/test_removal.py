@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.ports import ChannelRef
 from bot.service.context import Core
-from bot.service.schedules import list_schedules
+from bot.service.schedules import channel_schedules
 from tests.adapters.teams.conftest import (
     BOT,
     CHANNEL_A,
@@ -39,7 +39,7 @@ async def test_removing_the_app_pauses_the_schedule_and_tells_the_admins(
 
     assert (await door.post(removal())).status_code == 200
 
-    (record,) = await list_schedules(core, STUDY)
+    (record,) = await channel_schedules(core, STUDY)
     assert not record.schedule.active
     assert record.last_error is not None
     assert "studybot was removed from the team" in record.last_error

@@ -1,11 +1,14 @@
-"""Tables the Microsoft Teams door keeps (conversation references), on the shared metadata."""
+"""Tables the Microsoft Teams door keeps (conversation references), in the shared migrations."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, UniqueConstraint
 
-from bot.storage.tables import metadata
+from bot.storage.tables import NAMING_CONVENTION
 from bot.storage.types import UTCDateTime
+
+# The door's own tables, apart from the core's; bot/storage/migrations creates them.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # Where the bot can post in a tenant: a team channel, a group chat or a personal chat. The core
 # knows a channel as ChannelRef("teams", tenant_id, channel_key); channel_key is the Teams

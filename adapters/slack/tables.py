@@ -1,11 +1,14 @@
-"""Tables the Slack door keeps (installations, OAuth state), on the shared schema metadata."""
+"""Tables the Slack door keeps (installations, OAuth state), in the shared migration history."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
-from bot.storage.tables import metadata
+from bot.storage.tables import NAMING_CONVENTION
 from bot.storage.types import UTCDateTime
+
+# The door's own tables, apart from the core's; bot/storage/migrations creates them.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # One row per installed workspace (or Enterprise Grid org). Absent ids are stored as "" so the
 # unique key works the same on SQLite and PostgreSQL. Tokens are encrypted (Fernet) at rest.
