@@ -176,6 +176,7 @@ skipped_occurrences = Table(
     Column("due_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("reason", String(300), nullable=True),
+    Index("ix_skipped_occurrences_schedule_id", "schedule_id"),  # a schedule page's own misses
 )
 
 # Weekly digests (one per schedule and week): claimed under a lease, done once posted_at is set.

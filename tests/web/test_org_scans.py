@@ -16,7 +16,10 @@ from bot.service.schedules import save_schedule
 from tests.web.dashboard_support import ALPHA, ALPHA_2, BETA, seed, sign_in, token
 
 # Tables that grow with every organisation; a SCAN of one makes each page cost more per tenant.
-SHARED = ("team_members", "members", "schedules", "drops", "member_stats", "answers")
+SHARED = (
+    "team_members", "members", "schedules", "drops", "member_stats", "answers",
+    "skipped_occurrences", "audit_events",
+)  # fmt: skip
 SCHEDULE = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h"}
 
 

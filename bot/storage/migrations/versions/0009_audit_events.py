@@ -1,4 +1,4 @@
-"""Audit trail: administrative changes per organisation
+"""Audit trail: administrative changes per organisation; skipped occurrences by schedule
 
 Revision ID: 0009
 Revises: 0008
@@ -39,8 +39,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index("ix_audit_events_org_at", "audit_events", ["org_id", "at"], unique=False)
+    op.create_index(
+        "ix_skipped_occurrences_schedule_id", "skipped_occurrences", ["schedule_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_skipped_occurrences_schedule_id", table_name="skipped_occurrences")
     op.drop_index("ix_audit_events_org_at", table_name="audit_events")
     op.drop_table("audit_events")
