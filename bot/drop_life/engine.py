@@ -22,6 +22,7 @@ from bot.drop_life.planning import PlanResult, plan_due_drops
 from bot.drop_life.posting import Poster
 from bot.drop_life.revealing import Revealer
 from bot.drop_life.work import EngineSettings, Work
+from bot.observability.tracing import tracer
 from bot.service.context import Core
 from bot.service.engine_clock import ClockSkewError, EngineClock
 from bot.service.events import forget_old_events
@@ -94,6 +95,10 @@ class DeliveryEngine:
         return self.posting.per_org_in_lease
 
     async def tick(self) -> TickReport:
+        with tracer.start_as_current_span("studybot.tick"):
+            return await self._tick()
+
+    async def _tick(self) -> TickReport:
         self.work.track_run()
         status = self.core.engine
         try:

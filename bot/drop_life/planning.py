@@ -20,6 +20,7 @@ from bot.domain.occurrences import Occurrence, occurrences_between
 from bot.domain.schedule import Schedule
 from bot.drop_life.creating import DropPlan, create_drops
 from bot.drop_life.states import PENDING
+from bot.observability.metrics import DROPS
 from bot.service.context import Core
 from bot.service.schedules import schedule_from_row
 from bot.storage.dialect import insert_for
@@ -58,13 +59,15 @@ async def plan_due_drops(
             await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PLAN_LOCK})
         due: dict[str, tuple[int, int, Occurrence, Schedule]] = {}
         active = (
-            select(schedules)
+            select(schedules, organisations.c.platform)
             .join(teams, teams.c.id == schedules.c.team_id)
             .join(organisations, organisations.c.id == teams.c.org_id)
             .where(schedules.c.active.is_(True), organisations.c.active.is_(True))
         )
         watermarks: dict[int, datetime] = {}
+        platforms: dict[int, str] = {}  # schedule id -> platform, for the metrics
         for row in await conn.execute(active):
+            platforms[row.id] = row.platform
             schedule = schedule_from_row(row)
             since = max(row.updated_at, now - lookback)
             if row.planned_until is not None and row.planned_until >= since:
@@ -109,6 +112,8 @@ async def plan_due_drops(
             await conn.execute(
                 insert_for(conn, skipped_occurrences).values(skipped).on_conflict_do_nothing()
             )
+            for missed in skipped:
+                DROPS.labels(platforms[int(str(missed["schedule_id"]))], "skipped").inc()
         created = await create_drops(core, conn, sorted(plans, key=lambda p: p.opened_at))
         await conn.execute(
             SET_WATERMARK, [{"b_id": i, "b_until": until} for i, until in watermarks.items()]

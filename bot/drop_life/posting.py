@@ -23,6 +23,8 @@ from bot.drop_life.leases import Leases
 from bot.drop_life.reading import DropRecord, card_of, load_drops
 from bot.drop_life.states import CLOSED, FAILED, OPEN, PENDING, remove_unposted, transition
 from bot.drop_life.work import EngineSettings, Work
+from bot.observability.metrics import DROP_LATENESS, DROPS
+from bot.observability.tracing import tracer
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
 from bot.service.engine_clock import EngineClock
@@ -34,6 +36,7 @@ from bot.storage.tables import drops, skipped_occurrences
 
 log = logging.getLogger("studybot.engine")
 ON_TIME = timedelta(seconds=60)  # posted within this (and a tenth of the window): on time
+LATE_SECONDS = ON_TIME.total_seconds()  # a post leaving later counts as late in the metrics
 RETRY_CAP = 60.0  # seconds: the longest wait between two attempts at a drop
 RECORD_POSTED = (
     transition(PENDING, OPEN)
@@ -141,10 +144,14 @@ class Poster:
 
     async def _deliver(self, drop: DropRecord) -> str:
         try:
-            outcome = await self._post(drop)
+            with tracer.start_as_current_span("studybot.post") as span:
+                span.set_attribute("studybot.drop", drop.id)
+                outcome = await self._post(drop)
+                span.set_attribute("studybot.outcome", outcome)
         finally:
             self.work.end(drop.id)
         self.began.discard(drop.id)  # recorded or handed back; kept if cancelled mid-post
+        count_delivery(drop, outcome, self.clock.now())
         return outcome
 
     async def _post(self, drop: DropRecord) -> str:
@@ -331,6 +338,21 @@ class Poster:
                     )
                     .on_conflict_do_nothing()
                 )
+
+
+def count_delivery(drop: DropRecord, outcome: str, now: datetime) -> None:
+    """The drop metrics of one delivery attempt: due (its first), and posted, late, skipped or
+    failed, with how late a post left."""
+    platform = drop.channel.platform
+    if drop.attempts <= 1:
+        DROPS.labels(platform, "due").inc()
+    if outcome in ("posted", "skipped", "failed"):
+        DROPS.labels(platform, outcome).inc()
+    if outcome == "posted":
+        lateness = max(0.0, (now - drop.opened_at).total_seconds())
+        DROP_LATENESS.labels(platform).observe(lateness)
+        if lateness > LATE_SECONDS:
+            DROPS.labels(platform, "late").inc()
 
 
 def posting_window(drop: DropRecord, now: datetime) -> tuple[datetime, datetime]:

@@ -18,6 +18,7 @@ from bot.drop_life.reading import DropRecord
 from bot.drop_life.start_close import close_drop
 from bot.drop_life.states import CLOSED, OPEN, REVEALED
 from bot.drop_life.work import EngineSettings, Work
+from bot.observability.metrics import DROPS
 from bot.ports import DeliveryError
 from bot.service.commands import CloseDrop
 from bot.service.context import Core
@@ -97,6 +98,7 @@ class Revealer:
             await self._give_up_reveal(drop, str(exc))
             return False
         await self.leases.release_as(drop.id, CLOSED, REVEALED, revealed_at=self.clock.now())
+        DROPS.labels(drop.channel.platform, "revealed").inc()
         return True
 
     async def _mark_result(self, drop_id: int, at: datetime | None) -> bool:
