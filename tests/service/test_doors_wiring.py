@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.bootstrap import build_service, stop_doors
+from bot.bootstrap import build_service, door_settings, stop_doors
 from bot.errors import SettingsError
 from bot.settings import Settings, SettingsErrors
 from bot.storage.database import Database
@@ -155,6 +155,32 @@ async def test_every_bad_door_setting_is_named_at_once(tmp_path: Path) -> None:
         "STUDYBOT_TEAMS_APP_ID",
         "STUDYBOT_WEB_SECRET",
     ]
+
+
+def test_door_settings_name_several_bad_values_of_each_door_at_once() -> None:
+    env = {
+        "STUDYBOT_SLACK_MODE": "socket",
+        "STUDYBOT_SLACK_API_URL": "ftp:x",
+        "STUDYBOT_SLACK_BOT_TOKEN": "xoxp-user-token",
+        "STUDYBOT_TEAMS": "on",
+        "STUDYBOT_TEAMS_APP_ID": "not-a-guid",
+        "STUDYBOT_TEAMS_APP_TYPE": "Personal",
+        "STUDYBOT_WEB_SECRET": "short",
+        "STUDYBOT_PUBLIC_URL": "not-an-address",
+    }
+    with pytest.raises(SettingsErrors) as raised:
+        door_settings(env)
+    named = sorted(p.split()[0].rstrip(":") for p in raised.value.problems)
+    assert named == [
+        "STUDYBOT_PUBLIC_URL",
+        "STUDYBOT_SLACK_API_URL",
+        "STUDYBOT_SLACK_APP_TOKEN",
+        "STUDYBOT_SLACK_BOT_TOKEN",
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_TEAMS_APP_TYPE",
+        "STUDYBOT_WEB_SECRET",
+    ]
+    assert str(raised.value).startswith("7 settings need fixing:")
 
 
 def test_serve_names_the_core_and_door_settings_together() -> None:
