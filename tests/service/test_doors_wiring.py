@@ -15,6 +15,7 @@ from bot.settings import Settings, SettingsErrors
 from bot.storage.database import Database
 from tests.conftest import MINIPACK
 from tests.service.test_startup import studybot
+from tests.support.cli import run_cli
 
 APP_ID = "0b3c1a52-1111-4c3e-9d2a-6f1e2a7b9c10"
 
@@ -82,12 +83,12 @@ async def test_bad_door_settings_stop_the_start(
 
 
 def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
-    refused = studybot(
+    refused = run_cli(
         "teams", "package", "--out", str(tmp_path), env={"STUDYBOT_TEAMS_APP_ID": "x"}
     )
     assert refused.returncode == 2
     assert "STUDYBOT_TEAMS_APP_ID must be the Azure Bot's Microsoft App ID" in refused.stderr
-    built = studybot(
+    built = run_cli(
         "teams",
         "package",
         "--out",
@@ -104,10 +105,10 @@ def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
 
 def test_dashboard_link_from_the_command_line() -> None:
     base = ["dashboard-link", "--platform", "slack", "--workspace", "T0123ABCD"]
-    off = studybot(*base, env={"STUDYBOT_WEB_SECRET": ""})
+    off = run_cli(*base, env={"STUDYBOT_WEB_SECRET": ""})
     assert off.returncode == 2
     assert "STUDYBOT_WEB_SECRET is not set" in off.stderr
-    on = studybot(
+    on = run_cli(
         *base,
         "--role",
         "admin",
