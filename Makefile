@@ -6,6 +6,7 @@ PIP    := $(BIN)/python -m pip
 # Test processes (pytest-xdist); each gets its own databases. Without a PostgreSQL server named by
 # STUDYBOT_TEST_POSTGRES_URL the run starts a throwaway one (tests/support/throwaway_postgres.py).
 PYTEST_WORKERS ?= auto
+# loadgroup: tests marked xdist_group (sharing one running service) stay on one test process
 # linters and validators for deploy/ (tests/deploy/tools.txt), kept out of the service's venv
 DEPLOY_TOOLS ?= .venv-deploy
 
@@ -49,7 +50,7 @@ test: $(VENV)/.installed $(DEPLOY_TOOLS)/.installed $(DEPLOY_TOOLS)/bin/promtool
 	$(BIN)/ruff check bot adapters tests
 	$(BIN)/mypy
 	$(BIN)/studybot content lint --quiet
-	STUDYBOT_DEPLOY_TOOLS=$(abspath $(DEPLOY_TOOLS))/bin $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	STUDYBOT_DEPLOY_TOOLS=$(abspath $(DEPLOY_TOOLS))/bin $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=20 $(PYTEST_ARGS)
 
 # regenerates docs/screenshots/ from the browser tests (the test run itself never writes there)
 screenshots: $(VENV)/.installed

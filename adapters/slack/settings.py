@@ -55,13 +55,14 @@ class SlackSettings:
             raise SettingsError(
                 f"STUDYBOT_SLACK_MODE must be one of off, single, oauth or socket, got {raw_mode!r}"
             ) from None
+        problems = SettingsProblems()  # every missing or malformed variable, not only the first
         api_url = get("STUDYBOT_SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.startswith(("https://", "http://")):
-            raise SettingsError(f"STUDYBOT_SLACK_API_URL must be an http(s) URL, got {api_url!r}")
+            problems.problems.append(
+                f"STUDYBOT_SLACK_API_URL must be an http(s) URL, got {api_url!r}"
+            )
         if not api_url.endswith("/"):
             api_url += "/"
-
-        problems = SettingsProblems()  # every missing or malformed variable, not only the first
 
         def need(name: str, prefix: str = "") -> str:
             value = get(name)
@@ -79,7 +80,7 @@ class SlackSettings:
             return settings
 
         if mode is SlackMode.OFF:
-            return cls(mode)
+            return checked(cls(mode))
         if mode is SlackMode.SINGLE:
             return checked(
                 cls(

@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.errors import SettingsError
 from bot.secret_files import with_secret_files
-from bot.settings import parse_switch
+from bot.settings import SettingsProblems, parse_switch
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -51,55 +50,58 @@ class TeamsSettings:
         def get(name: str) -> str:
             return (env.get(name) or "").strip()
 
-        enabled = parse_switch(get("STUDYBOT_TEAMS") or "off", "STUDYBOT_TEAMS")
-        local_dev = parse_switch(
-            get("STUDYBOT_TEAMS_LOCAL_DEV") or "off", "STUDYBOT_TEAMS_LOCAL_DEV"
+        problems = SettingsProblems()  # every bad variable of the door, not only the first
+        enabled = problems.read(
+            lambda: parse_switch(get("STUDYBOT_TEAMS") or "off", "STUDYBOT_TEAMS"), False
         )
-        if not enabled:
+        local_dev = problems.read(
+            lambda: parse_switch(
+                get("STUDYBOT_TEAMS_LOCAL_DEV") or "off", "STUDYBOT_TEAMS_LOCAL_DEV"
+            ),
+            False,
+        )
+        if not enabled:  # off, or a bad switch: the other variables do not apply yet
+            problems.raise_if_any()
             return cls(enabled=False, local_dev=local_dev)
         app_id = get("STUDYBOT_TEAMS_APP_ID")
         password = get("STUDYBOT_TEAMS_APP_PASSWORD")
         tenant_id = get("STUDYBOT_TEAMS_TENANT_ID")
         raw_type = get("STUDYBOT_TEAMS_APP_TYPE") or AppType.SINGLE_TENANT.value
         app_type = next((t for t in AppType if t.value.lower() == raw_type.lower()), None)
+        note = problems.problems.append
         if app_type is None:
-            raise SettingsError(
+            note(
                 "STUDYBOT_TEAMS_APP_TYPE must be one of "
                 f"{', '.join(t.value for t in AppType)}, got {raw_type!r}"
             )
+        if tenant_id and not GUID_RE.match(tenant_id) and (app_id or not local_dev):
+            note(
+                f"STUDYBOT_TEAMS_TENANT_ID must be a directory (tenant) id GUID, got {tenant_id!r}"
+            )
         if not app_id:
             if not local_dev:
-                raise SettingsError(
+                note(
                     "STUDYBOT_TEAMS_APP_ID is required when STUDYBOT_TEAMS=on; for local testing "
                     "without credentials set STUDYBOT_TEAMS_LOCAL_DEV=on (never on a server)"
                 )
-            if password:
-                raise SettingsError(
-                    "STUDYBOT_TEAMS_APP_PASSWORD is set but STUDYBOT_TEAMS_APP_ID is empty"
-                )
-            return cls(enabled=True, app_type=app_type, local_dev=True)
+            elif password:
+                note("STUDYBOT_TEAMS_APP_PASSWORD is set but STUDYBOT_TEAMS_APP_ID is empty")
+            problems.raise_if_any()
+            return cls(enabled=True, app_type=app_type or AppType.SINGLE_TENANT, local_dev=True)
         if not GUID_RE.match(app_id):
-            raise SettingsError(
-                f"STUDYBOT_TEAMS_APP_ID must be the Microsoft App ID (a GUID), got {app_id!r}"
-            )
-        if tenant_id and not GUID_RE.match(tenant_id):
-            raise SettingsError(
-                f"STUDYBOT_TEAMS_TENANT_ID must be a directory (tenant) id GUID, got {tenant_id!r}"
-            )
+            note(f"STUDYBOT_TEAMS_APP_ID must be the Microsoft App ID (a GUID), got {app_id!r}")
         if app_type is AppType.USER_ASSIGNED_MSI:
             if password:
-                raise SettingsError(
+                note(
                     "STUDYBOT_TEAMS_APP_PASSWORD must be empty for UserAssignedMSI (the managed "
                     "identity has no secret)"
                 )
-        elif not password:
-            raise SettingsError(
-                f"STUDYBOT_TEAMS_APP_PASSWORD is required for STUDYBOT_TEAMS_APP_TYPE={app_type}"
-            )
-        if app_type is not AppType.MULTI_TENANT and not tenant_id:
-            raise SettingsError(
-                f"STUDYBOT_TEAMS_TENANT_ID is required for STUDYBOT_TEAMS_APP_TYPE={app_type}"
-            )
+        elif app_type is not None and not password:
+            note(f"STUDYBOT_TEAMS_APP_PASSWORD is required for STUDYBOT_TEAMS_APP_TYPE={app_type}")
+        if app_type not in (None, AppType.MULTI_TENANT) and not tenant_id:
+            note(f"STUDYBOT_TEAMS_TENANT_ID is required for STUDYBOT_TEAMS_APP_TYPE={app_type}")
+        problems.raise_if_any()
+        assert app_type is not None  # an unknown type was noted above
         return cls(
             enabled=True,
             app_id=app_id,

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.errors import SettingsError
 from bot.secret_files import with_secret_files
-from bot.settings import served_url
+from bot.settings import SettingsProblems, served_url
 
 MIN_SECRET_LENGTH = 32
 MAX_LINK_HOURS = 24 * 30
@@ -23,16 +22,18 @@ class DashboardSettings:
     public_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
+        problems = SettingsProblems()  # a short key and a bad address are both named at once
         if len(self.secret) < MIN_SECRET_LENGTH:
-            raise SettingsError(
+            problems.problems.append(
                 f"STUDYBOT_WEB_SECRET must be at least {MIN_SECRET_LENGTH} characters "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
         parts = urlsplit(self.public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise SettingsError(
+            problems.problems.append(
                 "STUDYBOT_PUBLIC_URL must be an http(s) address such as https://studybot.example.com"
             )
+        problems.raise_if_any()
 
     @property
     def key(self) -> bytes:

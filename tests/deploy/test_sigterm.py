@@ -53,7 +53,11 @@ ANSWER_CHANNEL = "CANSWERS"
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database of its own: `studybot serve` takes a plain URL, so no per-test schema."""
+    """A database of its own: `studybot serve` takes a plain URL, so no per-test schema option.
+
+    On PostgreSQL, a login role with a schema of the same name, which the server's default
+    search_path ("$user") puts first: made and dropped in milliseconds, where a database of its
+    own costs a checkpoint to drop. A server that refuses the role gets a database instead."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.db'}"
         return
@@ -67,11 +71,43 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     except Exception as exc:
         _skip_or_fail(f"cannot reach {url}: {exc}")
     try:
+        own = await _role_with_schema(admin, url, name)
+        if own is not None:
+            try:
+                yield own
+            finally:
+                await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+                await admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+            return
         await admin.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+        try:
+            yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def _role_with_schema(admin: asyncpg.Connection, url: str, name: str) -> str | None:
+    """The URL of role `name` whose own schema `name` comes first on its search_path; None when
+    the server will not have it (no CREATEROLE, or the role cannot log in without a password)."""
+    try:
+        await admin.execute(f'CREATE ROLE "{name}" LOGIN')
+        await admin.execute(f'CREATE SCHEMA "{name}" AUTHORIZATION "{name}"')
+        parts = urlsplit(url)
+        host = parts.hostname or "127.0.0.1"
+        own = urlunsplit(parts._replace(netloc=f"{name}@{host}:{parts.port or 5432}"))
+        probe = await asyncpg.connect(own)
+        try:
+            if await probe.fetchval("SELECT current_schema()") == name:
+                return own
+        finally:
+            await probe.close()
+    except (asyncpg.PostgresError, OSError):
+        pass
+    await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    await admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+    return None
 
 
 async def prepare(url: str, data: Path) -> tuple[int, list[str]]:

@@ -62,7 +62,7 @@ def test_no_page_scrolls_sideways(browser: Any, live: Live, width: int) -> None:
     server, _, _ = live
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded machine; waits end as soon as done
     try:
         wide: dict[str, object] = {}
         for path in _pages(page, live):
@@ -82,7 +82,7 @@ def test_axe_core_reports_nothing_on_any_page(browser: Any, live: Live, width: i
     found: dict[str, list[str]] = {}
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded machine; waits end as soon as done
     for path in _pages(page, live):
         page.goto(server.url + path)
         page.add_script_tag(content=axe)  # the context bypasses the page CSP for this only
@@ -116,7 +116,7 @@ def test_playground_times_are_in_the_browsers_time_zone(browser: Any, live: Live
     server, _, _ = live
     context = browser.new_context(viewport={"width": 390, "height": 800}, timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded machine; waits end as soon as done
     try:
         page.goto(server.url + "/")
         page.get_by_role("button", name="Drop a question now").click()

@@ -12,10 +12,15 @@ answers naming an impossible drop id (`--bad-rate` a second), in `--bad-rounds` 
 throughput and latency should match the clean burst's, with no 5xx for anyone. With `--modes
 oauth` the same burst then goes to the door in OAuth mode with two installed workspaces, half the
 members in each, and the run counts the auth.test calls Slack received during it (the target:
-none). The default runs all three, `single,badids,oauth`. Usage:
+none). With `--modes replies` two single-workspace servers run side by side, one sending the
+private replies through studybot's own client (adapters/slack/hook_client.py), the other through
+aiohttp (the path PrivateReplies takes behind an outbound proxy; here it is told of a proxy that
+the environment does not name, so aiohttp connects directly): in `--rounds` alternating rounds,
+each gets the open-loop burst for fresh members and a saturation run; medians are printed. The
+default runs `single,badids,oauth`. Usage:
 
     .venv/bin/python tests/perf/bench_slack.py [--members 5000] [--rate 500] [--bad-rate 20]
-        [--bad-rounds 3] [--modes single,badids,oauth]
+        [--bad-rounds 3] [--modes single,badids,oauth,replies]
         [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
 
@@ -438,6 +443,8 @@ async def run(args: argparse.Namespace) -> None:
                 ok = await run_badids(args, fake, db) and ok
             if "oauth" in modes:
                 ok = await run_oauth(args, fake, db) and ok
+            if "replies" in modes:
+                ok = await run_replies(args, fake, db) and ok
         finally:
             await fake.stop()
     if not ok:
@@ -608,6 +615,89 @@ async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
         await ours.stop()
 
 
+async def run_replies(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
+    """The same door twice, private replies through our client and through aiohttp, in
+    alternating rounds (the burst, then saturation) so the machine's drift hits both alike."""
+    servers = {
+        "hook_client": await start_server("studybot", fake.api_url, db.url, db.schema),
+        "aiohttp": await start_server("studybot-aiohttp", fake.api_url, db.url, db.schema),
+    }
+    try:
+        for i, server in enumerate(servers.values()):
+            warm = signed_clicks(fake, server.drops[2], 20, 0, f"rw{i}", 2)
+            await closed_loop(server.url, warm, 4)
+        bursts: dict[str, list[Result]] = {name: [] for name in servers}
+        saturated: dict[str, list[Result]] = {name: [] for name in servers}
+        ok = True
+        for round_ in range(args.rounds):
+            order = list(servers.items())
+            if round_ % 2:
+                order.reverse()  # neither goes first every time
+            for name, server in order:
+                i = list(servers).index(name)
+                tag = f"rb{i}r{round_}-"
+                burst = signed_clicks(fake, server.drops[0], args.members, 0.10, tag, 7 + round_)
+                bursts[name].append(
+                    await measured(
+                        server,
+                        open_loop(server.url, burst, args.rate),
+                        wait_replies(fake, tag, len(burst)),
+                    )
+                )
+                ok = await wait_replies(fake, tag, len(burst)) == len(burst) and ok
+                tag = f"rs{i}r{round_}-"
+                clicks = signed_clicks(fake, server.drops[1], args.saturation, 0, tag, 9 + round_)
+                saturated[name].append(
+                    await measured(
+                        server,
+                        closed_loop(server.url, clicks, 64),
+                        wait_replies(fake, tag, len(clicks)),
+                    )
+                )
+                ok = await wait_replies(fake, tag, len(clicks)) == len(clicks) and ok
+        print(
+            f"private replies, our client against aiohttp ({db.dialect}; {args.rounds} rounds of "
+            f"{args.members} members + 10 % repeats at {args.rate:.0f}/s, then {args.saturation} "
+            "clicks 64 in flight; CPU includes sending every reply; medians of rounds):"
+        )
+        def cpu_ms(runs: list[Result]) -> float:
+            return statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
+
+        for name in servers:
+            b, s = bursts[name], saturated[name]
+            print(
+                f"  {name:<11} burst p50 {statistics.median(r.quantile(0.5) for r in b):6.1f} ms"
+                f"  p99 {statistics.median(r.quantile(0.99) for r in b):6.1f} ms"
+                f"  CPU ms/click {cpu_ms(b):.3f}"
+                f" | saturation {statistics.median(r.throughput for r in s):5.0f}/s"
+                f"  CPU ms/click {cpu_ms(s):.3f}"
+            )
+        for label, runs in (("burst", bursts), ("saturation", saturated)):
+            cpu = [
+                (a.server_cpu / len(a.latencies)) / (h.server_cpu / len(h.latencies))
+                for h, a in zip(runs["hook_client"], runs["aiohttp"], strict=True)
+            ]
+            print(
+                f"  {label}: server CPU per click, aiohttp / hook_client per round: "
+                + ", ".join(f"{r:.2f}" for r in cpu)
+                + f"; median {statistics.median(cpu):.2f}"
+            )
+        ratios = [
+            h.throughput / a.throughput
+            for h, a in zip(saturated["hook_client"], saturated["aiohttp"], strict=True)
+        ]
+        print(
+            "  saturation throughput, hook_client / aiohttp per round: "
+            + ", ".join(f"{r:.2f}" for r in ratios)
+            + f"; median {statistics.median(ratios):.2f}"
+        )
+        print(f"  every click got its private reply: {'yes' if ok else 'NO'}")
+        return ok
+    finally:
+        for server in servers.values():
+            await server.stop()
+
+
 async def run_single(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
     """The single-workspace door against the bare bolt app: burst, then saturation rounds."""
     ours = await start_server("studybot", fake.api_url, db.url, db.schema)
@@ -703,15 +793,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
     parser.add_argument(
-        "--modes", default="single,badids,oauth", help="any of single, badids, oauth (commas)"
+        "--modes",
+        default="single,badids,oauth",
+        help="any of single, badids, oauth, replies (commas)",
     )
     parser.add_argument(
-        "--serve", choices=["studybot", "studybot-oauth", "bare"], help=argparse.SUPPRESS
+        "--serve",
+        choices=["studybot", "studybot-oauth", "studybot-aiohttp", "bare"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve == "studybot-aiohttp":
+        # PrivateReplies sends through aiohttp where it finds an outbound proxy; its session
+        # then reads the real environment (trust_env), which names none, so it connects directly.
+        import adapters.slack.replies
+
+        adapters.slack.replies.getproxies = lambda: {"https": "http://proxy.invalid:3128"}
+        args.serve = "studybot"
     if args.serve in ("studybot", "studybot-oauth"):
         oauth = args.serve == "studybot-oauth"
         asyncio.run(

@@ -9,12 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.bootstrap import build_service, stop_doors
+from bot.bootstrap import build_service, door_settings, stop_doors
 from bot.errors import SettingsError
 from bot.settings import Settings, SettingsErrors
 from bot.storage.database import Database
 from tests.conftest import MINIPACK
 from tests.service.test_startup import studybot
+from tests.support.cli import run_cli
 
 APP_ID = "0b3c1a52-1111-4c3e-9d2a-6f1e2a7b9c10"
 
@@ -82,12 +83,12 @@ async def test_bad_door_settings_stop_the_start(
 
 
 def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
-    refused = studybot(
+    refused = run_cli(
         "teams", "package", "--out", str(tmp_path), env={"STUDYBOT_TEAMS_APP_ID": "x"}
     )
     assert refused.returncode == 2
     assert "STUDYBOT_TEAMS_APP_ID must be the Azure Bot's Microsoft App ID" in refused.stderr
-    built = studybot(
+    built = run_cli(
         "teams",
         "package",
         "--out",
@@ -104,10 +105,10 @@ def test_teams_package_from_the_command_line(tmp_path: Path) -> None:
 
 def test_dashboard_link_from_the_command_line() -> None:
     base = ["dashboard-link", "--platform", "slack", "--workspace", "T0123ABCD"]
-    off = studybot(*base, env={"STUDYBOT_WEB_SECRET": ""})
+    off = run_cli(*base, env={"STUDYBOT_WEB_SECRET": ""})
     assert off.returncode == 2
     assert "STUDYBOT_WEB_SECRET is not set" in off.stderr
-    on = studybot(
+    on = run_cli(
         *base,
         "--role",
         "admin",
@@ -155,6 +156,32 @@ async def test_every_bad_door_setting_is_named_at_once(tmp_path: Path) -> None:
         "STUDYBOT_TEAMS_APP_ID",
         "STUDYBOT_WEB_SECRET",
     ]
+
+
+def test_door_settings_name_several_bad_values_of_each_door_at_once() -> None:
+    env = {
+        "STUDYBOT_SLACK_MODE": "socket",
+        "STUDYBOT_SLACK_API_URL": "ftp:x",
+        "STUDYBOT_SLACK_BOT_TOKEN": "xoxp-user-token",
+        "STUDYBOT_TEAMS": "on",
+        "STUDYBOT_TEAMS_APP_ID": "not-a-guid",
+        "STUDYBOT_TEAMS_APP_TYPE": "Personal",
+        "STUDYBOT_WEB_SECRET": "short",
+        "STUDYBOT_PUBLIC_URL": "not-an-address",
+    }
+    with pytest.raises(SettingsErrors) as raised:
+        door_settings(env)
+    named = sorted(p.split()[0].rstrip(":") for p in raised.value.problems)
+    assert named == [
+        "STUDYBOT_PUBLIC_URL",
+        "STUDYBOT_SLACK_API_URL",
+        "STUDYBOT_SLACK_APP_TOKEN",
+        "STUDYBOT_SLACK_BOT_TOKEN",
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_TEAMS_APP_TYPE",
+        "STUDYBOT_WEB_SECRET",
+    ]
+    assert str(raised.value).startswith("7 settings need fixing:")
 
 
 def test_serve_names_the_core_and_door_settings_together() -> None:

@@ -1,4 +1,7 @@
-"""`studybot schedule …` on the command line, and a queued drop reaching the running service."""
+"""`studybot schedule …` on the command line, and a queued drop reaching the running service.
+
+The commands run in this process (tests/support/cli.py) but for one, which runs as a real
+`studybot` subprocess; one running service is shared by the tests that need it."""
 
 from __future__ import annotations
 
@@ -14,24 +17,41 @@ import pytest
 
 from tests.conftest import MINIPACK
 from tests.service.test_startup import ROOT, free_port, studybot
+from tests.support.cli import run_cli
 
 PLAYGROUND = "web:playground:study-room"
 
 
+# The tests sharing the running service stay on one test process (pytest --dist loadgroup).
+with_service = pytest.mark.xdist_group("schedule_cli_service")
+
+
+def data_env(folder: Path) -> dict[str, str]:
+    return {"STUDYBOT_DATA_DIR": str(folder / "data"), "STUDYBOT_CONTENT_DIR": str(MINIPACK)}
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"STUDYBOT_DATA_DIR": str(tmp_path / "data"), "STUDYBOT_CONTENT_DIR": str(MINIPACK)}
+    return data_env(tmp_path)
 
 
-@pytest.fixture
-def service(env: dict[str, str]):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def served_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The data folder of the shared running service (each test uses its own channels' state)."""
+    return data_env(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def service(served_env: dict[str, str]):  # type: ignore[no-untyped-def]
     """A running `studybot serve` with a one-second engine tick; yields its base URL."""
+    env = served_env
     port = free_port()
+    log = open(Path(env["STUDYBOT_DATA_DIR"]).parent / "serve.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve"],
         env={**os.environ, **env, "STUDYBOT_PORT": str(port), "STUDYBOT_TICK_SECONDS": "1"},
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -47,19 +67,22 @@ def service(env: dict[str, str]):  # type: ignore[no-untyped-def]
         yield base
     finally:
         proc.terminate()
-        proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        log.close()
 
 
-def test_bad_input_is_refused_with_the_reason(env: dict[str, str], service: str) -> None:
+@with_service
+def test_bad_input_is_refused_with_the_reason(served_env: dict[str, str], service: str) -> None:
+    env = served_env
     base = ["schedule", "add", "--channel", PLAYGROUND, "--days", "weekdays"]
-    bad_zone = studybot(*base, "--time", "09:00", "--timezone", "Berlin", env=env)
+    bad_zone = run_cli(*base, "--time", "09:00", "--timezone", "Berlin", env=env)
     assert bad_zone.returncode == 2
     assert "timezone: unknown time zone 'Berlin'" in bad_zone.stderr
     assert "did you mean Europe/Berlin?" in bad_zone.stderr
-    bad_time = studybot(*base, "--time", "25:00", "--timezone", "UTC", env=env)
+    bad_time = run_cli(*base, "--time", "25:00", "--timezone", "UTC", env=env)
     assert bad_time.returncode == 2
     assert "time: '25:00' is not a time of day" in bad_time.stderr
-    unknown = studybot(
+    unknown = run_cli(
         "schedule",
         "add",
         "--channel",
@@ -74,13 +97,15 @@ def test_bad_input_is_refused_with_the_reason(env: dict[str, str], service: str)
     )
     assert unknown.returncode == 2
     assert "not a studybot study channel yet" in unknown.stderr
-    malformed = studybot("schedule", "pause", "--channel", "nope", env=env)
+    malformed = run_cli("schedule", "pause", "--channel", "nope", env=env)
     assert "is not PLATFORM:WORKSPACE:CHANNEL" in malformed.stderr
     assert "Traceback" not in bad_zone.stderr + bad_time.stderr + unknown.stderr + malformed.stderr
 
 
-def test_add_list_pause_resume_remove(env: dict[str, str], service: str) -> None:
-    added = studybot(
+@with_service
+def test_add_list_pause_resume_remove(served_env: dict[str, str], service: str) -> None:
+    env = served_env
+    added = run_cli(
         "schedule",
         "add",
         "--channel",
@@ -100,25 +125,28 @@ def test_add_list_pause_resume_remove(env: dict[str, str], service: str) -> None
     assert added.returncode == 0, added.stderr
     assert "Saved the schedule of web:playground:study-room." in added.stdout
     assert re.search(r"next drop: \d{4}-\d\d-\d\d 09:30 Europe/Berlin", added.stdout)
-    listed = studybot("schedule", "list", env=env)
+    listed = run_cli("schedule", "list", env=env)
     assert (
         "web:playground:study-room (Study room): mon,wed,fri at 09:30 Europe/Berlin, window 2h, "
         "reveal at_close, focus D2, active"
     ) in listed.stdout
     assert (
-        "paused" in studybot("schedule", "pause", "--channel", PLAYGROUND, env=env).stdout.lower()
+        "paused" in run_cli("schedule", "pause", "--channel", PLAYGROUND, env=env).stdout.lower()
     )
-    assert ", paused" in studybot("schedule", "list", env=env).stdout
-    resumed = studybot("schedule", "resume", "--channel", PLAYGROUND, env=env)
+    assert ", paused" in run_cli("schedule", "list", env=env).stdout
+    resumed = run_cli("schedule", "resume", "--channel", PLAYGROUND, env=env)
     assert "Resumed web:playground:study-room; next drop:" in resumed.stdout
-    assert studybot("schedule", "remove", "--channel", PLAYGROUND, env=env).returncode == 0
-    assert "No schedules yet" in studybot("schedule", "list", env=env).stdout
-    again = studybot("schedule", "remove", "--channel", PLAYGROUND, env=env)
+    assert run_cli("schedule", "remove", "--channel", PLAYGROUND, env=env).returncode == 0
+    assert "No schedules yet" in run_cli("schedule", "list", env=env).stdout
+    again = run_cli("schedule", "remove", "--channel", PLAYGROUND, env=env)
     assert again.returncode == 2
     assert "no schedule to remove" in again.stderr
 
 
-def test_a_queued_drop_arrives_in_the_playground(env: dict[str, str], service: str) -> None:
+@with_service
+def test_a_queued_drop_arrives_in_the_playground(served_env: dict[str, str], service: str) -> None:
+    env = served_env
+    # a real `studybot` process, as an operator runs it beside the service
     queued = studybot("schedule", "drop-now", "--channel", PLAYGROUND, "--focus", "D2", env=env)
     assert queued.returncode == 0, queued.stderr
     assert "Queued question #1 (D2 D2.1)" in queued.stdout
@@ -162,32 +190,32 @@ def _register(env: dict[str, str], *refs: str) -> None:
 def test_every_subcommand_takes_a_teams_channel_id_with_colons(env: dict[str, str]) -> None:
     _register(env, TEAMS_CHANNEL, TEAMS_PERSONAL)
     week = ["--days", "weekdays", "--time", "09:00", "--timezone", "Europe/Berlin"]
-    added = studybot(
+    added = run_cli(
         "schedule", "add", "--channel", TEAMS_CHANNEL, *week, "--window", "45m", env=env
     )
     assert added.returncode == 0, added.stderr
     assert f"Saved the schedule of {TEAMS_CHANNEL}." in added.stdout
-    assert studybot("schedule", "add", "--channel", TEAMS_PERSONAL, *week, env=env).returncode == 0
-    listed = studybot("schedule", "list", env=env).stdout
+    assert run_cli("schedule", "add", "--channel", TEAMS_PERSONAL, *week, env=env).returncode == 0
+    listed = run_cli("schedule", "list", env=env).stdout
     # what `list` prints is what every other subcommand takes back
     printed = re.findall(r"^(teams:\S+) \(DevOps\)", listed, re.MULTILINE)
     assert sorted(printed) == sorted([TEAMS_CHANNEL, TEAMS_PERSONAL])
-    one = studybot("schedule", "list", "--channel", printed[0], env=env)
+    one = run_cli("schedule", "list", "--channel", printed[0], env=env)
     assert one.returncode == 0, one.stderr
     assert one.stdout.count("(DevOps)") == 1
-    paused = studybot("schedule", "pause", "--channel", TEAMS_CHANNEL, env=env)
+    paused = run_cli("schedule", "pause", "--channel", TEAMS_CHANNEL, env=env)
     assert paused.returncode == 0, paused.stderr
     assert f"{TEAMS_CHANNEL} (DevOps): mon,tue,wed,thu,fri at 09:00 Europe/Berlin, window 45m" in (
-        studybot("schedule", "list", "--channel", TEAMS_CHANNEL, env=env).stdout
+        run_cli("schedule", "list", "--channel", TEAMS_CHANNEL, env=env).stdout
     )
-    resumed = studybot("schedule", "resume", "--channel", TEAMS_CHANNEL, env=env)
+    resumed = run_cli("schedule", "resume", "--channel", TEAMS_CHANNEL, env=env)
     assert resumed.returncode == 0, resumed.stderr
-    queued = studybot("schedule", "drop-now", "--channel", TEAMS_PERSONAL, env=env)
+    queued = run_cli("schedule", "drop-now", "--channel", TEAMS_PERSONAL, env=env)
     assert queued.returncode == 0, queued.stderr
     assert "Queued question #1" in queued.stdout
-    removed = studybot("schedule", "remove", "--channel", TEAMS_CHANNEL, env=env)
+    removed = run_cli("schedule", "remove", "--channel", TEAMS_CHANNEL, env=env)
     assert removed.returncode == 0, removed.stderr
-    assert TEAMS_CHANNEL not in studybot("schedule", "list", env=env).stdout
+    assert TEAMS_CHANNEL not in run_cli("schedule", "list", env=env).stdout
     outputs = added.stderr + one.stderr + paused.stderr + resumed.stderr + removed.stderr
     assert "PLATFORM:WORKSPACE:CHANNEL" not in outputs
 
@@ -195,16 +223,16 @@ def test_every_subcommand_takes_a_teams_channel_id_with_colons(env: dict[str, st
 def test_a_second_add_needs_replace_and_says_what_it_replaces(env: dict[str, str]) -> None:
     _register(env, PLAYGROUND)
     first = ["--days", "mon", "--time", "09:00", "--timezone", "UTC", "--window", "2h"]
-    assert studybot("schedule", "add", "--channel", PLAYGROUND, *first, env=env).returncode == 0
+    assert run_cli("schedule", "add", "--channel", PLAYGROUND, *first, env=env).returncode == 0
     second = ["--days", "fri", "--time", "17:00", "--timezone", "UTC", "--window", "1h"]
-    refused = studybot("schedule", "add", "--channel", PLAYGROUND, *second, env=env)
+    refused = run_cli("schedule", "add", "--channel", PLAYGROUND, *second, env=env)
     assert refused.returncode == 2
     assert refused.stderr.strip() == (
         f"studybot: {PLAYGROUND} already has a schedule (mon at 09:00 UTC, window 2h); add "
         "--replace to replace it, or change it with pause, resume or remove"
     )
-    assert "mon at 09:00 UTC, window 2h" in studybot("schedule", "list", env=env).stdout
-    replaced = studybot(
+    assert "mon at 09:00 UTC, window 2h" in run_cli("schedule", "list", env=env).stdout
+    replaced = run_cli(
         "schedule", "add", "--channel", PLAYGROUND, *second, "--replace", env=env
     )
     assert replaced.returncode == 0, replaced.stderr
@@ -212,18 +240,18 @@ def test_a_second_add_needs_replace_and_says_what_it_replaces(env: dict[str, str
         f"Replaced the schedule of {PLAYGROUND} (was: mon at 09:00 UTC, window 2h)."
         in replaced.stdout
     )
-    assert "fri at 17:00 UTC, window 1h" in studybot("schedule", "list", env=env).stdout
+    assert "fri at 17:00 UTC, window 1h" in run_cli("schedule", "list", env=env).stdout
 
 
 def test_bare_window_and_unknown_day_are_refused_on_the_command_line(env: dict[str, str]) -> None:
     _register(env, PLAYGROUND)
     base = ["schedule", "add", "--channel", PLAYGROUND, "--time", "09:00", "--timezone", "UTC"]
-    bare = studybot(*base, "--days", "mon", "--window", "8", env=env)
+    bare = run_cli(*base, "--days", "mon", "--window", "8", env=env)
     assert bare.returncode == 2
     assert "window: '8' has no unit; write 8m for 8 minutes or 8h for 8 hours" in bare.stderr
-    monkey = studybot(*base, "--days", "monkey", env=env)
+    monkey = run_cli(*base, "--days", "monkey", env=env)
     assert monkey.returncode == 2
     assert "days: unknown day 'monkey'; use mon, tue, wed, thu, fri, sat, sun" in monkey.stderr
-    typo = studybot(*base[:-1], "Europe/Berln", "--days", "mon", env=env)
+    typo = run_cli(*base[:-1], "Europe/Berln", "--days", "mon", env=env)
     assert "did you mean Europe/Berlin?" in typo.stderr
-    assert "No schedules yet" in studybot("schedule", "list", env=env).stdout
+    assert "No schedules yet" in run_cli("schedule", "list", env=env).stdout

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import MINIPACK
+from tests.support.cli import run_cli
 
 ROOT = Path(__file__).parents[2]
 
@@ -64,7 +65,7 @@ def test_malformed_database_url_is_one_line(tmp_path: Path) -> None:
 
 def test_unreachable_database_is_one_line() -> None:
     port = free_port()  # nothing listens there
-    result = studybot(
+    result = run_cli(
         "migrate",
         env={
             "STUDYBOT_DATABASE_URL": f"postgresql://nobody:secret@127.0.0.1:{port}/x",
@@ -97,13 +98,13 @@ def test_unwritable_sqlite_folder_is_one_line(tmp_path: Path) -> None:
 
 
 def test_content_lint_and_stats_commands(tmp_path: Path) -> None:
-    lint = studybot("content", "lint", str(MINIPACK), env={})
+    lint = run_cli("content", "lint", str(MINIPACK), env={})
     assert lint.returncode == 0
     assert "0 error(s), 21 warning(s)" in lint.stdout  # six short stems, fifteen look-alike pairs
     assert "q-01 and q-02 look alike" in lint.stdout
-    strict = studybot("content", "lint", "--strict", str(MINIPACK), env={})
+    strict = run_cli("content", "lint", "--strict", str(MINIPACK), env={})
     assert strict.returncode == 1
-    stats = studybot("content", "stats", str(MINIPACK), env={})
+    stats = run_cli("content", "stats", str(MINIPACK), env={})
     assert stats.returncode == 0
     assert "D1             4   66.7%    60-80  %   ok  Pipelines" in stats.stdout
 
@@ -144,7 +145,7 @@ def test_serve_starts_migrates_and_answers_healthz(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["content", "stats", "/nowhere"]])
 def test_missing_pack_folder_is_reported(command: list[str]) -> None:
-    result = studybot(*command, env={})
+    result = run_cli(*command, env={})
     assert result.returncode == 2
     assert "pack.yaml: file not found in /nowhere" in result.stderr
 
@@ -214,7 +215,7 @@ def test_dashboard_links_default_to_the_served_port(tmp_path: Path) -> None:
         "STUDYBOT_PORT": str(port),
         "STUDYBOT_WEB_SECRET": "w" * 40,
     }
-    link = studybot("dashboard-link", "--platform", "web", "--workspace", "playground", env=env)
+    link = run_cli("dashboard-link", "--platform", "web", "--workspace", "playground", env=env)
     assert link.returncode == 0, link.stderr
     assert link.stdout.startswith(f"http://127.0.0.1:{port}/dashboard/enter?token=")
     proc = _serve(env)

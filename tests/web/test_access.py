@@ -11,6 +11,7 @@ from adapters.web.signing import BadToken
 from bot.errors import SettingsError
 from bot.service.context import Core
 from bot.service.schedules import get_schedule
+from bot.settings import SettingsErrors
 from tests.fakes import FakeClock
 from tests.web.dashboard_support import (
     ALPHA,
@@ -38,6 +39,14 @@ def test_settings_need_a_long_secret_and_a_public_address() -> None:
     assert made.public_url == "https://bot.example.com"
     assert made.secure_cookies
     assert "s" * 32 not in repr(made)
+
+
+def test_a_short_secret_and_a_bad_address_are_named_together() -> None:
+    with pytest.raises(SettingsErrors) as raised:
+        DashboardSettings.from_env({"STUDYBOT_WEB_SECRET": "short", "STUDYBOT_PUBLIC_URL": "x"})
+    named = sorted(p.split()[0] for p in raised.value.problems)
+    assert named == ["STUDYBOT_PUBLIC_URL", "STUDYBOT_WEB_SECRET"]
+    assert str(raised.value).startswith("2 settings need fixing:")
 
 
 def test_link_arguments_are_checked(clock: FakeClock) -> None:

@@ -19,6 +19,7 @@ from adapters.slack.translate import (
 from bot.domain.periods import Period
 from bot.errors import SettingsError
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
+from bot.settings import SettingsErrors
 
 CHANNEL = channel_ref("T1", "C1")
 DOMAINS = ["D1", "D2"]
@@ -123,3 +124,15 @@ def test_socket_mode_needs_an_app_token_and_bad_modes_are_named() -> None:
                 "STUDYBOT_SLACK_APP_TOKEN": "xapp-1",
             }
         )
+
+
+def test_a_bad_api_address_is_named_with_the_missing_tokens() -> None:
+    with pytest.raises(SettingsErrors) as raised:
+        SlackSettings.from_env({"STUDYBOT_SLACK_MODE": "socket", "STUDYBOT_SLACK_API_URL": "ftp:x"})
+    assert sorted(p.split()[0] for p in raised.value.problems) == [
+        "STUDYBOT_SLACK_API_URL",
+        "STUDYBOT_SLACK_APP_TOKEN",
+        "STUDYBOT_SLACK_BOT_TOKEN",
+    ]
+    with pytest.raises(SettingsError, match="STUDYBOT_SLACK_API_URL"):  # checked with Slack off too
+        SlackSettings.from_env({"STUDYBOT_SLACK_API_URL": "ftp:x"})

@@ -43,6 +43,12 @@ class SilentServer:
             self._connections.append(connection)
             self.accepted += 1
 
+    def drop_connections(self) -> None:
+        """Hang up on every caller so far (they fail at once); keep listening and counting."""
+        connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+
     def close(self) -> None:
         self._released.set()
         for connection in self._connections:

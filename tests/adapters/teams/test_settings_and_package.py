@@ -12,6 +12,7 @@ from adapters.teams.auth import credentials_factory
 from adapters.teams.package import build_package, png_size
 from adapters.teams.settings import AppType, TeamsSettings
 from bot.errors import SettingsError
+from bot.settings import SettingsErrors
 
 APP = "11111111-2222-4333-8444-555555555555"
 TENANT = "aaaaaaaa-0000-4000-8000-00000000000a"
@@ -72,6 +73,54 @@ def test_production_refuses_to_start_without_credentials() -> None:
 def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         settings(**env)
+
+
+def named(raised: pytest.ExceptionInfo[SettingsErrors]) -> list[str]:
+    return sorted(p.split()[0].rstrip(":") for p in raised.value.problems)
+
+
+def test_every_bad_teams_variable_is_named_at_once() -> None:
+    with pytest.raises(SettingsErrors) as raised:
+        settings(
+            STUDYBOT_TEAMS_APP_ID="not-a-guid",
+            STUDYBOT_TEAMS_TENANT_ID="not-a-tenant",
+            STUDYBOT_TEAMS_APP_TYPE="Personal",
+            STUDYBOT_TEAMS_LOCAL_DEV="maybe",
+        )
+    assert named(raised) == [
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_TEAMS_APP_TYPE",
+        "STUDYBOT_TEAMS_LOCAL_DEV",
+        "STUDYBOT_TEAMS_TENANT_ID",
+    ]
+    assert str(raised.value).startswith("4 settings need fixing:")
+    with pytest.raises(SettingsErrors) as raised:  # a malformed id still says what else is missing
+        settings(STUDYBOT_TEAMS_APP_ID="not-a-guid")
+    assert named(raised) == [
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_TEAMS_APP_PASSWORD",
+        "STUDYBOT_TEAMS_TENANT_ID",
+    ]
+    with pytest.raises(SettingsErrors) as raised:
+        settings(STUDYBOT_TEAMS_APP_TYPE="Personal", STUDYBOT_TEAMS_TENANT_ID="x")
+    assert named(raised) == [
+        "STUDYBOT_TEAMS_APP_ID",
+        "STUDYBOT_TEAMS_APP_TYPE",
+        "STUDYBOT_TEAMS_TENANT_ID",
+    ]
+    with pytest.raises(SettingsErrors) as raised:  # the door's switches too
+        TeamsSettings.from_env({"STUDYBOT_TEAMS": "sometimes", "STUDYBOT_TEAMS_LOCAL_DEV": "maybe"})
+    assert named(raised) == ["STUDYBOT_TEAMS", "STUDYBOT_TEAMS_LOCAL_DEV"]
+
+
+def test_local_dev_names_a_stray_password_and_a_bad_app_type_together() -> None:
+    with pytest.raises(SettingsErrors) as raised:
+        settings(
+            STUDYBOT_TEAMS_LOCAL_DEV="on",
+            STUDYBOT_TEAMS_APP_PASSWORD="x",
+            STUDYBOT_TEAMS_APP_TYPE="Personal",
+        )
+    assert named(raised) == ["STUDYBOT_TEAMS_APP_PASSWORD", "STUDYBOT_TEAMS_APP_TYPE"]
 
 
 def test_each_app_type_gets_its_credentials_factory() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -28,8 +27,7 @@ from tests.adapters.teams.fake_connector import FakeConnector
 from tests.adapters.teams.silent_server import SilentServer, silent_server
 from tests.support.waiting import until
 
-HEALTH_BUDGET = 2.0  # seconds; generous for a loaded machine, far below a hung fetch
-CLICK_BUDGET = 3.0  # Slack's own limit for acknowledging an interaction
+HUNG = 120.0  # seconds the key server holds and the fetch waits: the test hangs up long before
 SETTINGS = TeamsSettings(
     enabled=True,
     app_id=APP_ID,
@@ -62,8 +60,8 @@ async def service(
     )
     app: FastAPI = create_web_app(core, playground=False)
     app.include_router(slack_router(slack_door))
-    with silent_server(hold=30.0) as silent:
-        endpoints = CloudEndpoints(openid_metadata_url=silent.url, key_fetch_timeout=3.0)
+    with silent_server(hold=HUNG) as silent:
+        endpoints = CloudEndpoints(openid_metadata_url=silent.url, key_fetch_timeout=HUNG)
         mount_teams(
             app,
             core,
@@ -88,20 +86,18 @@ async def test_a_hung_key_server_stalls_neither_health_nor_slack(
     pending = asyncio.ensure_future(teams.post(install(), token=forged))
     await until(lambda: silent.accepted >= 1, what="the key fetch to reach the key server")
 
-    started = time.monotonic()
+    # The key fetch cannot end before the test hangs up on it, however slow the machine: what
+    # completes meanwhile completes beside it, never after it (a fetch blocking the event loop
+    # would let the Teams request finish first, or never let these finish at all).
     health = await http.get("/healthz")
-    health_took = time.monotonic() - started
-    started = time.monotonic()
     click = await slack.click(f"{card.drop_id}:{card.options[0].id}", response="k")
-    click_took = time.monotonic() - started
     assert not silent.released, "the key server let go first: the loop was blocked until then"
     assert not pending.done()  # the Teams request is still waiting for the keys
     assert health.status_code == 200
-    assert health_took < HEALTH_BUDGET
     assert click.status_code == 200
-    assert click_took < CLICK_BUDGET
 
-    refused = await asyncio.wait_for(pending, timeout=20)  # the fetch timed out: 503, not 401
+    silent.drop_connections()  # the key server fails: the waiting request gets 503, not 401
+    refused = await asyncio.wait_for(pending, timeout=60)
     assert refused.status_code == 503
     assert "try again" in refused.json()["error"]["message"]
     before = silent.accepted
