@@ -68,7 +68,12 @@ OAUTH_TEAMS = ("TOAUTH1", "TOAUTH2")  # the OAuth-mode server's two installed wo
 
 
 async def serve_studybot(
-    port: int, api_url: str, database_url: str, schema: str | None, oauth: bool = False
+    port: int,
+    api_url: str,
+    database_url: str,
+    schema: str | None,
+    oauth: bool = False,
+    traced: bool = False,
 ) -> None:
     from datetime import timedelta
 
@@ -109,6 +114,10 @@ async def serve_studybot(
                 "STUDYBOT_SLACK_TOKEN_KEY": Fernet.generate_key().decode(),
             }
         door = mount_slack(app, core, SlackSettings.from_env(env))
+        if traced:  # as build_service does when OTEL_EXPORTER_OTLP_ENDPOINT is set
+            from bot.observability import tracing
+
+            tracing.instrument(app, core.db, tracing.otlp_provider())
         teams = OAUTH_TEAMS if oauth else (TEAM,)
         # Per workspace: the burst's, the saturation run's and (single mode) the bad-id run's.
         per_team = 2 if oauth else 3
@@ -199,6 +208,10 @@ class Server:
         await asyncio.wait_for(self.process.wait(), 30)
 
 
+def _without_tracing(env: Any) -> dict[str, str]:
+    return {k: v for k, v in env.items() if not k.startswith("OTEL_")}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -206,7 +219,12 @@ def free_port() -> int:
 
 
 async def start_server(
-    kind: str, api_url: str, database_url: str, schema: str | None, root: Path = ROOT
+    kind: str,
+    api_url: str,
+    database_url: str,
+    schema: str | None,
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """Serve `kind` from the source tree at `root` (ab_slack.py passes another checkout)."""
     port = free_port()
@@ -228,7 +246,7 @@ async def start_server(
         *args,
         stdout=asyncio.subprocess.PIPE,
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**_without_tracing(os.environ), "PYTHONPATH": str(root), **(env or {})},
     )
     assert process.stdout is not None
     line = (await process.stdout.readline()).decode()
@@ -445,6 +463,8 @@ async def run(args: argparse.Namespace) -> None:
                 ok = await run_oauth(args, fake, db) and ok
             if "replies" in modes:
                 ok = await run_replies(args, fake, db) and ok
+            if "tracing" in modes:
+                ok = await run_tracing(args, fake, db) and ok
         finally:
             await fake.stop()
     if not ok:
@@ -616,12 +636,55 @@ async def run_oauth(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
 
 
 async def run_replies(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
-    """The same door twice, private replies through our client and through aiohttp, in
-    alternating rounds (the burst, then saturation) so the machine's drift hits both alike."""
+    """The same door twice, private replies through our client and through aiohttp."""
     servers = {
         "hook_client": await start_server("studybot", fake.api_url, db.url, db.schema),
         "aiohttp": await start_server("studybot-aiohttp", fake.api_url, db.url, db.schema),
     }
+    title = "private replies, our client against aiohttp"
+    return await run_pair(args, fake, db, servers, title)
+
+
+async def run_tracing(args: argparse.Namespace, fake: FakeSlack, db: Any) -> bool:
+    """The same door with tracing off (no OTLP endpoint) and on (spans exported over OTLP/HTTP
+    to a loopback collector that takes them and answers 200)."""
+    from aiohttp import web
+
+    received = 0
+
+    async def collect(request: web.Request) -> web.Response:
+        nonlocal received
+        await request.read()
+        received += 1
+        return web.Response(status=200, content_type="application/x-protobuf", body=b"")
+
+    collector = web.Application()
+    collector.router.add_post("/v1/traces", collect)
+    runner = web.AppRunner(collector)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    endpoint = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"}
+    try:
+        servers = {
+            "off": await start_server("studybot", fake.api_url, db.url, db.schema),
+            "on": await start_server(
+                "studybot-traced", fake.api_url, db.url, db.schema, env=endpoint
+            ),
+        }
+        ok = await run_pair(args, fake, db, servers, "tracing off (no endpoint) against on")
+        print(f"  span batches the collector received from the traced server: {received}")
+        return ok and received > 0
+    finally:
+        await runner.cleanup()
+
+
+async def run_pair(
+    args: argparse.Namespace, fake: FakeSlack, db: Any, servers: dict[str, Server], title: str
+) -> bool:
+    """Two servers in alternating rounds (the burst, then saturation), so the machine's drift
+    hits both alike; ratios are the second server's against the first, per round."""
+    first, second = servers
     try:
         for i, server in enumerate(servers.values()):
             warm = signed_clicks(fake, server.drops[2], 20, 0, f"rw{i}", 2)
@@ -656,10 +719,11 @@ async def run_replies(args: argparse.Namespace, fake: FakeSlack, db: Any) -> boo
                 )
                 ok = await wait_replies(fake, tag, len(clicks)) == len(clicks) and ok
         print(
-            f"private replies, our client against aiohttp ({db.dialect}; {args.rounds} rounds of "
+            f"{title} ({db.dialect}; {args.rounds} rounds of "
             f"{args.members} members + 10 % repeats at {args.rate:.0f}/s, then {args.saturation} "
             "clicks 64 in flight; CPU includes sending every reply; medians of rounds):"
         )
+
         def cpu_ms(runs: list[Result]) -> float:
             return statistics.median(1000 * r.server_cpu / len(r.latencies) for r in runs)
 
@@ -674,20 +738,20 @@ async def run_replies(args: argparse.Namespace, fake: FakeSlack, db: Any) -> boo
             )
         for label, runs in (("burst", bursts), ("saturation", saturated)):
             cpu = [
-                (a.server_cpu / len(a.latencies)) / (h.server_cpu / len(h.latencies))
-                for h, a in zip(runs["hook_client"], runs["aiohttp"], strict=True)
+                (b.server_cpu / len(b.latencies)) / (a.server_cpu / len(a.latencies))
+                for a, b in zip(runs[first], runs[second], strict=True)
             ]
             print(
-                f"  {label}: server CPU per click, aiohttp / hook_client per round: "
+                f"  {label}: server CPU per click, {second} / {first} per round: "
                 + ", ".join(f"{r:.2f}" for r in cpu)
                 + f"; median {statistics.median(cpu):.2f}"
             )
         ratios = [
-            h.throughput / a.throughput
-            for h, a in zip(saturated["hook_client"], saturated["aiohttp"], strict=True)
+            a.throughput / b.throughput
+            for a, b in zip(saturated[first], saturated[second], strict=True)
         ]
         print(
-            "  saturation throughput, hook_client / aiohttp per round: "
+            f"  saturation throughput, {first} / {second} per round: "
             + ", ".join(f"{r:.2f}" for r in ratios)
             + f"; median {statistics.median(ratios):.2f}"
         )
@@ -795,11 +859,11 @@ def main() -> None:
     parser.add_argument(
         "--modes",
         default="single,badids,oauth",
-        help="any of single, badids, oauth, replies (commas)",
+        help="any of single, badids, oauth, replies, tracing (commas)",
     )
     parser.add_argument(
         "--serve",
-        choices=["studybot", "studybot-oauth", "studybot-aiohttp", "bare"],
+        choices=["studybot", "studybot-oauth", "studybot-aiohttp", "studybot-traced", "bare"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -813,10 +877,13 @@ def main() -> None:
 
         adapters.slack.replies.getproxies = lambda: {"https": "http://proxy.invalid:3128"}
         args.serve = "studybot"
-    if args.serve in ("studybot", "studybot-oauth"):
+    if args.serve in ("studybot", "studybot-oauth", "studybot-traced"):
         oauth = args.serve == "studybot-oauth"
+        traced = args.serve == "studybot-traced"
         asyncio.run(
-            serve_studybot(args.port, args.api_url, args.database_url, args.schema or None, oauth)
+            serve_studybot(
+                args.port, args.api_url, args.database_url, args.schema or None, oauth, traced
+            )
         )
     elif args.serve == "bare":
         asyncio.run(serve_bare(args.port, args.api_url))
