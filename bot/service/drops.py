@@ -14,11 +14,13 @@ from bot.domain.occurrences import closes_after
 from bot.domain.schedule import DEFAULT_WINDOW, RevealMode
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
+from bot.service import policy
 from bot.service.cards import question_card, reveal_card
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
 from bot.service.new_drops import OPEN, PENDING, DropPlan, create_drops
+from bot.service.policy import Action
 from bot.service.reveal_scores import score_drop
 from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
@@ -65,6 +67,8 @@ async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) 
     With `held_by`, the drop stays pending under that lease holder's name until it is posted
     (see delivery.drop_now): if the post fails or the process dies, the engine takes it over.
     """
+    if cmd.actor is not None:  # a person asked (None: the engine's own drop)
+        await policy.authorize(core, cmd.actor, Action.START_DROP, cmd.channel)
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
@@ -196,6 +200,8 @@ async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard
     In the same transaction the drop's answers are scored (once, however often this runs):
     from here on its points and accuracy show in leaderboards, reports and readiness.
     """
+    if cmd.actor is not None:  # a person asked (None: the scheduler)
+        await policy.authorize(core, cmd.actor, Action.CLOSE_DROP, cmd.channel)
     now = core.clock.now()
     async with core.db.write() as conn:
         drop = await get_drop(conn, cmd.drop_id, cmd.channel)
