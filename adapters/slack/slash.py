@@ -45,7 +45,6 @@ from bot.ports import ChannelRef, DeliveryError
 from bot.service import delivery, policy
 from bot.service.admins import set_study_admin
 from bot.service.commands import (
-    Actor,
     SaveSchedule,
     ShowLeaderboard,
     ShowOrgReport,
@@ -162,22 +161,6 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
         )
 
 
-async def _privileged(
-    deps: SlackDeps,
-    parsed: object,
-    channel: ChannelRef,
-    user_id: str,
-    command: dict[str, Any],
-    client: AsyncWebClient,
-) -> dict[str, Any] | None:
-    user = await deps.people.look_up(client, channel.org_external_id, user_id)
-    actor = slack_actor(channel.org_external_id, user)
-    try:
-        return await _run_privileged(deps, parsed, channel, actor, user.timezone, command, client)
-    except NotAllowedError as exc:
-        return error_message(REFUSALS.get(exc.action, REFUSAL))
-
-
 REFUSALS = {
     policy.Action.READ_ORG_REPORT.value: "The report is for workspace admins and study admins.",
     policy.Action.MANAGE_STUDY_ADMINS.value: (
@@ -189,15 +172,16 @@ REFUSALS = {
 }  # what Slack people are told when the policy refuses; anything else: REFUSAL
 
 
-async def _run_privileged(
+async def _privileged(
     deps: SlackDeps,
     parsed: object,
     channel: ChannelRef,
-    actor: Actor,
-    timezone: str | None,
+    user_id: str,
     command: dict[str, Any],
     client: AsyncWebClient,
 ) -> dict[str, Any] | None:
+    user = await deps.people.look_up(client, channel.org_external_id, user_id)
+    actor = slack_actor(channel.org_external_id, user)
     core = deps.core
     if isinstance(parsed, ShowReport):
         report = ShowOrgReport(
@@ -230,7 +214,7 @@ async def _run_privileged(
             channel.channel_id,
             await get_schedule(core, channel),
             core.pack.domains,
-            timezone or "UTC",
+            user.timezone or "UTC",
         )
         await client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
         return None
@@ -257,6 +241,8 @@ async def _quick_reply(
 
 def _failure(exc: Exception) -> dict[str, Any]:
     """What the person is told when a command failed; nothing was changed."""
+    if isinstance(exc, NotAllowedError):
+        return error_message(REFUSALS.get(exc.action, REFUSAL))
     if isinstance(exc, StudybotError | IdentityUnavailable):
         return error_message(str(exc))
     if isinstance(exc, DeliveryError):
