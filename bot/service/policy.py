@@ -31,6 +31,7 @@ class Action(StrEnum):
 
 DROPS = frozenset({Action.START_DROP, Action.CLOSE_DROP})
 RUN_CHANNEL = DROPS | {Action.SAVE_SCHEDULE, Action.PAUSE_SCHEDULE, Action.REMOVE_SCHEDULE}
+IN_CHANNEL = RUN_CHANNEL | {Action.MANAGE_STUDY_ADMINS}
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ async def authorize(
     decision = decide(actor, action, org=target)
     if where is not None and where != target:  # a channel of another organisation than asked
         decision = REFUSE
+    elif target is None and action in IN_CHANNEL and not actor.operator:
+        decision = REFUSE  # a person's command always names the channel it acts on
     elif not decision.allowed and target in (None, _own(actor)):
         standing = await _standing(core, actor, action, channel)
         if standing != Standing():  # the database said more than the door's facts

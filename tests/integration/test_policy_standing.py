@@ -7,9 +7,9 @@ import pytest
 from bot.errors import NotAllowedError
 from bot.ports import ChannelRef
 from bot.service.admins import set_study_admin
-from bot.service.commands import Actor, SaveSchedule, StartDrop
+from bot.service.commands import Actor, CloseDrop, SaveSchedule, StartDrop
 from bot.service.context import Core
-from bot.service.drops import start_drop
+from bot.service.drops import close_drop, start_drop
 from bot.service.policy import Action, authorize
 from bot.service.schedules import get_schedule, save_schedule
 from tests.conftest import register
@@ -39,6 +39,9 @@ async def test_a_slack_study_admin_runs_their_own_channel_only(core: Core) -> No
         await set_study_admin(core, HERE, "U2", "Ugo", True, actor=una)
     with pytest.raises(NotAllowedError):  # an unknown channel: nobody is a study admin of it
         await authorize(core, una, Action.START_DROP, ChannelRef("slack", "T1", "C-new"))
+    boss = Actor("slack", "T1", "U0", workspace_admin=True)
+    with pytest.raises(NotAllowedError):  # a person's close names its channel (scoping the id)
+        await close_drop(core, CloseDrop(1, actor=boss))
 
 
 async def test_the_service_functions_refuse_and_change_nothing(core: Core) -> None:
