@@ -10,6 +10,7 @@ from bot.bootstrap import build_core
 from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 from bot.service.admins import list_study_admins, set_study_admin
+from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.settings import Settings
 
@@ -17,6 +18,7 @@ CHANNEL_HELP = (
     "the study channel as PLATFORM:WORKSPACE:CHANNEL, e.g. slack:T0123:C0456 or "
     "teams:<tenant id>:19:…@thread.tacv2 (the channel id may contain colons)"
 )
+OPERATOR = Actor.command_line()  # the policy lets the operator do everything
 USER_HELP = "the member's id: Slack U…, Teams the Entra object id, web the playground name"
 
 
@@ -83,22 +85,22 @@ def _run(action: Callable[[Core, argparse.Namespace], Awaitable[str]]) -> Callab
 async def _add(core: Core, args: argparse.Namespace) -> str:
     channel = parse_channel(args.channel)
     user = _user(channel, args.user)
-    await set_study_admin(core, channel, user, args.name.strip(), admin=True)
+    await set_study_admin(core, channel, user, args.name.strip(), True, actor=OPERATOR)
     return f"{user} is now a study admin of {args.channel}."
 
 
 async def _remove(core: Core, args: argparse.Namespace) -> str:
     channel = parse_channel(args.channel)
     user = _user(channel, args.user)
-    if user not in {a.user_id for a in await list_study_admins(core, channel)}:
+    if user not in {a.user_id for a in await list_study_admins(core, channel, actor=OPERATOR)}:
         raise InvalidInputError(f"{user} is not a study admin of {args.channel}; nothing changed")
-    await set_study_admin(core, channel, user, "", admin=False)
+    await set_study_admin(core, channel, user, "", False, actor=OPERATOR)
     return f"{user} is no longer a study admin of {args.channel}."
 
 
 async def _list(core: Core, args: argparse.Namespace) -> str:
     channel = parse_channel(args.channel)
-    admins = await list_study_admins(core, channel)
+    admins = await list_study_admins(core, channel, actor=OPERATOR)
     if not admins:
         return f"{args.channel} has no study admins; appoint one with `studybot admins add`."
     return "\n".join(f"{a.user_id}\t{a.display_name}" for a in admins)

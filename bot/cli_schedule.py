@@ -12,6 +12,7 @@ from bot.ports import ChannelRef
 
 if TYPE_CHECKING:  # the service modules load only when a command runs, so --help stays quick
     from bot.domain.schedule import Schedule
+    from bot.service.commands import Actor
     from bot.service.context import Core
 
 CHANNEL_HELP = (
@@ -29,9 +30,7 @@ def add_schedule_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     add.add_argument("--days", required=True, help="e.g. mon,wed,fri or weekdays or daily")
     add.add_argument("--time", required=True, help="local drop time, 24-hour HH:MM")
     add.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Berlin")
-    add.add_argument(
-        "--window", help="answer window with its unit, e.g. 45m, 8h, 1d (default 8h)"
-    )
+    add.add_argument("--window", help="answer window with its unit, e.g. 45m, 8h, 1d (default 8h)")
     add.add_argument("--closes-at", help="a local closing time instead of a window")
     add.add_argument("--reveal", help="at_close (default) or at_close_with_feedback")
     add.add_argument("--focus", help="only questions of this domain, e.g. D3")
@@ -70,6 +69,13 @@ def parse_channel(text: str) -> ChannelRef:
             f"--channel {text!r} is not PLATFORM:WORKSPACE:CHANNEL (e.g. web:playground:study-room)"
         )
     return ChannelRef(*parts)
+
+
+def _operator() -> Actor:
+    """The operator at the command line: the policy lets them do everything."""
+    from bot.service.commands import Actor
+
+    return Actor.command_line()
 
 
 def _run(action: Callable[[Core, argparse.Namespace], Awaitable[None]]) -> Callable[..., int]:
@@ -116,7 +122,9 @@ async def _add(core: Core, args: argparse.Namespace) -> None:
             f"{args.channel} already has a schedule ({_summary(old)}); "
             "add --replace to replace it, or change it with pause, resume or remove"
         )
-    saved = await schedule_service.save_schedule(core, SaveSchedule(channel, values))
+    saved = await schedule_service.save_schedule(
+        core, SaveSchedule(channel, values, actor=_operator())
+    )
     if old is None:
         print(f"Saved the schedule of {args.channel}.")
     else:
@@ -165,7 +173,8 @@ async def _list(core: Core, args: argparse.Namespace) -> None:
 async def _pause(core: Core, args: argparse.Namespace) -> None:
     from bot.service import schedules as schedule_service
 
-    await schedule_service.set_schedule_active(core, parse_channel(args.channel), False)
+    channel = parse_channel(args.channel)
+    await schedule_service.set_schedule_active(core, channel, False, actor=_operator())
     print(f"Paused {args.channel}: no drops until you resume it.")
 
 
@@ -174,7 +183,8 @@ async def _resume(core: Core, args: argparse.Namespace) -> None:
     from bot.domain.periods import local_time_text
     from bot.service import schedules as schedule_service
 
-    saved = await schedule_service.set_schedule_active(core, parse_channel(args.channel), True)
+    channel = parse_channel(args.channel)
+    saved = await schedule_service.set_schedule_active(core, channel, True, actor=_operator())
     upcoming = next_occurrences(saved, core.clock.now(), 1)
     when = local_time_text(upcoming[0].due_at, saved.timezone) if upcoming else "none scheduled"
     print(f"Resumed {args.channel}; next drop: {when}.")
@@ -183,7 +193,7 @@ async def _resume(core: Core, args: argparse.Namespace) -> None:
 async def _remove(core: Core, args: argparse.Namespace) -> None:
     from bot.service import schedules as schedule_service
 
-    await schedule_service.remove_schedule(core, parse_channel(args.channel))
+    await schedule_service.remove_schedule(core, parse_channel(args.channel), actor=_operator())
     print(f"Removed the schedule of {args.channel}.")
 
 
@@ -191,9 +201,10 @@ async def _drop_now(core: Core, args: argparse.Namespace) -> None:
     from bot.drop_life.start_close import start_drop
     from bot.service.commands import StartDrop
 
+    channel = parse_channel(args.channel)
     card = await start_drop(
         core,
-        StartDrop(parse_channel(args.channel), focus_domain=args.focus, deliver_later=True),
+        StartDrop(channel, focus_domain=args.focus, deliver_later=True, actor=_operator()),
     )
     print(
         f"Queued question #{card.seq} ({card.domain_id} {card.objective_id}) for {args.channel}; "

@@ -23,6 +23,19 @@ class FieldErrors(InvalidInputError):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
+class NotAllowedError(StudybotError):
+    """The policy refused: the person asking may not do this (`action` names what was refused).
+
+    Doors render it in their own words; nothing was changed.
+    """
+
+    def __init__(
+        self, action: str, message: str = "You may not do that; nothing was changed."
+    ) -> None:
+        self.action = action
+        super().__init__(message)
+
+
 class NoQuestionsError(StudybotError):
     """The team's eligible question pool is empty (e.g. a focus domain with no questions)."""
 

@@ -1,4 +1,4 @@
-"""Who may administer studybot in a Slack channel: workspace admins and owners, and study admins."""
+"""Who a Slack person is: users.info (name, time zone, workspace admin or owner), remembered."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery_errors import error_code
-from bot.errors import NotFoundError
-from bot.ports import ChannelRef
-from bot.service.admins import is_study_admin
-from bot.service.context import Core
+from bot.service.commands import Actor
 
 log = logging.getLogger("studybot.slack")
 
+PLATFORM = "slack"
 REFUSAL = (
     "Only workspace admins and owners, and the study admins they name for this channel, "
     "can do that. Nothing was changed."
@@ -104,11 +102,6 @@ class PeopleFacts:
         return user
 
 
-async def may_administer(core: Core, user: SlackUser, channel: ChannelRef) -> bool:
-    """Workspace admins and owners anywhere; study admins in their own channel only."""
-    if user.workspace_admin:
-        return True
-    try:
-        return await is_study_admin(core, channel, user.id)
-    except NotFoundError:
-        return False
+def slack_actor(team_id: str, user: SlackUser) -> Actor:
+    """The person as the core's policy sees them: what users.info said, nothing decided here."""
+    return Actor(PLATFORM, team_id, user.id, workspace_admin=user.workspace_admin)

@@ -11,13 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.admins import (
-    REFUSAL,
-    IdentityUnavailable,
-    SlackUser,
-    look_up,
-    may_administer,
-)
+from adapters.slack.admins import REFUSAL, IdentityUnavailable, look_up, slack_actor
 from adapters.slack.delivery_errors import error_code
 from adapters.slack.deps import SlackDeps
 from adapters.slack.render_question import error_message
@@ -41,13 +35,15 @@ from adapters.slack.translate import (
     Help,
     OpenDashboard,
     OpenSchedule,
+    ShowReport,
     channel_ref,
     slash_command,
 )
 from bot.domain.schedule import parse_schedule
 from bot.drop_life import by_hand
-from bot.errors import FieldErrors, StudybotError
+from bot.errors import FieldErrors, NotAllowedError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
+from bot.service import policy
 from bot.service.admins import set_study_admin
 from bot.service.commands import (
     SaveSchedule,
@@ -56,6 +52,7 @@ from bot.service.commands import (
     ShowProgress,
     StartDrop,
 )
+from bot.service.dashboard_links import issue_dashboard_link
 from bot.service.directory import find_team
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
 from bot.service.schedules import get_schedule, save_schedule_for
@@ -133,13 +130,17 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
                 unavailable = IdentityUnavailable("Slack is slow to answer")
                 await ack(response_action="errors", errors={"days": str(unavailable)})
                 return
-        if not context.team_id or not await may_administer(core, user, channel):
+        if not context.team_id:
             await ack(response_action="errors", errors={"days": REFUSAL})
             return
+        actor = slack_actor(channel.org_external_id, user)
         try:
             submitted = await save_schedule_for(
-                core, SaveSchedule(channel, submitted_values(view))
+                core, SaveSchedule(channel, submitted_values(view), actor=actor)
             )
+        except NotAllowedError:
+            await ack(response_action="errors", errors={"days": REFUSAL})
+            return
         except StudybotError as exc:
             await ack(response_action="errors", errors={"days": str(exc)})
             return
@@ -162,6 +163,17 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
         )
 
 
+REFUSALS = {
+    policy.Action.READ_ORG_REPORT.value: "The report is for workspace admins and study admins.",
+    policy.Action.MANAGE_STUDY_ADMINS.value: (
+        "Only workspace admins and owners can name study admins."
+    ),
+    policy.Action.ISSUE_DASHBOARD_LINK.value: (
+        "The dashboard is for workspace admins and study admins; ask one of them for a link."
+    ),
+}  # what Slack people are told when the policy refuses; anything else: REFUSAL
+
+
 async def _privileged(
     deps: SlackDeps,
     parsed: object,
@@ -170,27 +182,34 @@ async def _privileged(
     command: dict[str, Any],
     client: AsyncWebClient,
 ) -> dict[str, Any] | None:
-    core = deps.core
     user = await deps.people.look_up(client, channel.org_external_id, user_id)
-    if isinstance(parsed, ShowOrgReport):
-        if not await may_administer(core, user, channel):
-            return error_message("The report is for workspace admins and study admins.")
-        return report_message(await show_org_report(core, parsed))
+    actor = slack_actor(channel.org_external_id, user)
+    core = deps.core
+    if isinstance(parsed, ShowReport):
+        report = ShowOrgReport(
+            channel.platform, channel.org_external_id, parsed.period, channel, actor=actor
+        )
+        return report_message(await show_org_report(core, report))
     if isinstance(parsed, ChangeStudyAdmin):
-        if not user.workspace_admin:
-            return error_message("Only workspace admins and owners can name study admins.")
+        # asked before the target is looked up, so a refusal costs no users.info call
+        await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
         target = await look_up(client, parsed.user_id, who="that person is")
-        await set_study_admin(core, channel, target.id, target.name, parsed.admin)
+        await set_study_admin(core, channel, target.id, target.name, parsed.admin, actor=actor)
         verb = "is now a study admin" if parsed.admin else "is no longer a study admin"
         return text_message(f"{target.name} {verb} of this channel.")
     if isinstance(parsed, OpenDashboard):
-        return await _dashboard(deps, user, channel)
-    if not await may_administer(core, user, channel):
-        return error_message(REFUSAL)
+        link = await issue_dashboard_link(core, actor, channel)
+        return text_message(
+            f"Your {link.role} link to the studybot dashboard (just for you, valid for 24 "
+            f"hours): {link.url}"
+        )
     if isinstance(parsed, DropNow):
-        card = await by_hand.drop_now(core, StartDrop(channel, focus_domain=parsed.focus_domain))
+        card = await by_hand.drop_now(
+            core, StartDrop(channel, focus_domain=parsed.focus_domain, actor=actor)
+        )
         return text_message(f"Question #{card.seq} ({card.domain_name}) is posted.")
     if isinstance(parsed, OpenSchedule):
+        await policy.authorize(core, actor, policy.Action.SAVE_SCHEDULE, channel)
         async with core.db.read() as conn:
             await find_team(conn, channel)  # a clear error for a channel studybot is not in
         view = schedule_modal(
@@ -202,29 +221,6 @@ async def _privileged(
         await client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
         return None
     return help_message()
-
-
-async def _dashboard(deps: SlackDeps, user: SlackUser, channel: ChannelRef) -> dict[str, Any]:
-    """A private, day-long dashboard link: admin role for workspace admins and owners, manager
-    role for study admins; nobody else gets one."""
-    links = deps.core.dashboard_links
-    if links is None:
-        return error_message(
-            "The dashboard is off on this studybot service; its operator turns it on by setting "
-            "STUDYBOT_WEB_SECRET."
-        )
-    if user.workspace_admin:
-        role = "admin"
-    elif await may_administer(deps.core, user, channel):
-        role = "manager"
-    else:
-        return error_message(
-            "The dashboard is for workspace admins and study admins; ask one of them for a link."
-        )
-    link = links(platform=channel.platform, workspace=channel.org_external_id, role=role)
-    return text_message(
-        f"Your {role} link to the studybot dashboard (just for you, valid for 24 hours): {link}"
-    )
 
 
 async def _refresh(deps: SlackDeps, client: AsyncWebClient, team_id: str, user_id: str) -> None:
@@ -247,6 +243,8 @@ async def _quick_reply(
 
 def _failure(exc: Exception) -> dict[str, Any]:
     """What the person is told when a command failed; nothing was changed."""
+    if isinstance(exc, NotAllowedError):
+        return error_message(REFUSALS.get(exc.action, REFUSAL))
     if isinstance(exc, StudybotError | IdentityUnavailable):
         return error_message(str(exc))
     if isinstance(exc, DeliveryError):

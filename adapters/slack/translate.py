@@ -10,7 +10,7 @@ from bot.domain.ids import parse_id
 from bot.domain.periods import Period
 from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
-from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
+from bot.service.commands import ShowLeaderboard, ShowProgress
 
 PLATFORM = "slack"
 ANSWER_VALUE = re.compile(r"^(\d{1,12}):([A-Za-z0-9_.-]{1,32})$")
@@ -97,6 +97,13 @@ class OpenDashboard:
 
 
 @dataclass(frozen=True)
+class ShowReport:
+    """The organisation's report (a ShowOrgReport once Slack has said who asks)."""
+
+    period: Period
+
+
+@dataclass(frozen=True)
 class ChangeStudyAdmin:
     user_id: str
     admin: bool
@@ -105,7 +112,7 @@ class ChangeStudyAdmin:
 SlashCommand = (
     ShowLeaderboard
     | ShowProgress
-    | ShowOrgReport
+    | ShowReport
     | OpenSchedule
     | DropNow
     | ChangeStudyAdmin
@@ -143,7 +150,7 @@ def slash_command(
         chosen = PERIOD_WORDS.get(args[0].lower()) if args else Period.ALL
         if chosen is None:
             return Help("The report takes week, month or all.")
-        return ShowOrgReport(PLATFORM, channel.org_external_id, chosen)
+        return ShowReport(chosen)
     if verb == "schedule" and not args:
         return OpenSchedule()
     if verb == "drop" and len(args) <= 1:

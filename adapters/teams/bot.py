@@ -26,7 +26,7 @@ from adapters.teams.replies import (
     error_response,
     message_response,
 )
-from adapters.teams.roles import REFUSAL, Roster, may_administer, team_channel, teams_roster
+from adapters.teams.roles import REFUSAL, Roster, team_channel, teams_actor, teams_roster
 from adapters.teams.translate import (
     PLATFORM,
     MalformedActionError,
@@ -38,10 +38,11 @@ from adapters.teams.translate import (
     refreshed_drop,
 )
 from bot.drop_life.card_state import card_state
-from bot.errors import StudybotError
+from bot.errors import NotAllowedError, StudybotError
+from bot.service import policy
 from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
-from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
+from bot.service.commands import Actor, RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.events import first_delivery
@@ -137,7 +138,9 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             _, known = await stored_names(self.core, team)
             general = f"{who.team_name} › General" if who.team_name else names.team
             await register_team(self.core, RegisterTeam(team, names.org, known or general))
-        await set_study_admin(self.core, team, who.user_id, who.display_name, admin=True)
+        await set_study_admin(
+            self.core, team, who.user_id, who.display_name, True, actor=Actor.the_service()
+        )
         return who.display_name
 
     async def on_installation_update_add(self, turn_context: Any) -> None:
@@ -219,9 +222,12 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
     async def _save_schedule(
         self, turn_context: Any, who: TurnIdentity, data: Any
     ) -> dict[str, Any]:
-        if who.kind != "channel" or not await may_administer(
-            self.core, turn_context, who, self.roster
-        ):
+        if who.kind != "channel":
+            return message_response(REFUSAL)
+        actor = await teams_actor(turn_context, who, self.roster)
+        try:  # refused before the fields are read, as the form's first answer
+            await policy.authorize(self.core, actor, policy.Action.SAVE_SCHEDULE, who.channel)
+        except NotAllowedError:
             return message_response(REFUSAL)
         values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
         if values.get("focus_domain") == render.ALL_DOMAINS:
@@ -232,7 +238,8 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             names = await place_names(self.core, turn_context, who)
             return RegisterTeam(who.channel, names.org, names.team)
 
-        submitted = await save_schedule_for(self.core, SaveSchedule(who.channel, values), place)
+        cmd = SaveSchedule(who.channel, values, actor=actor)
+        submitted = await save_schedule_for(self.core, cmd, place)
         if submitted.saved is None:
             form = render.schedule_form(
                 self.core.pack.domains, submitted.current, submitted.values, submitted.errors

@@ -7,7 +7,7 @@ from typing import Any
 from adapters.teams import render
 from adapters.teams.conversations import tenant_channels
 from adapters.teams.replies import card_activity, text_activity
-from adapters.teams.roles import REFUSAL, Roster, may_administer
+from adapters.teams.roles import REFUSAL, Roster, teams_actor
 from adapters.teams.translate import (
     PLATFORM,
     TurnIdentity,
@@ -17,13 +17,14 @@ from adapters.teams.translate import (
 )
 from bot.domain.periods import Period
 from bot.drop_life import by_hand
-from bot.errors import NotFoundError, StudybotError
+from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
+from bot.service import policy
 from bot.service.admins import set_study_admin
-from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
+from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
+from bot.service.dashboard_links import issue_dashboard_link
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
-from bot.service.memberships import member_channels
 from bot.service.schedules import get_schedule
 
 NOT_STUDY_CHANNEL = (
@@ -31,6 +32,15 @@ NOT_STUDY_CHANNEL = (
     "**@studybot schedule**."
 )
 CHANNEL_ONLY = "Run this in the team channel you study in (bots cannot manage chats)."
+REFUSALS = {
+    policy.Action.MANAGE_STUDY_ADMINS.value: (
+        "Only team owners and study admins can choose study admins; nothing was changed."
+    ),
+    policy.Action.ISSUE_DASHBOARD_LINK.value: (
+        "The dashboard is for study admins. A team owner makes you one with "
+        "**@studybot admin add @you** in the study channel."
+    ),
+}  # what Teams people are told when the policy refuses; anything else: REFUSAL
 
 
 async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> Any:
@@ -47,9 +57,10 @@ async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: 
             period, _, unknown = period_and_domain(command.args)
             if unknown:
                 return text_activity(f"I don't understand {' '.join(unknown)!r}: try report month.")
-            view = await show_org_report(
-                core, ShowOrgReport(PLATFORM, who.tenant_id, period or Period.MONTH)
+            asked = ShowOrgReport(
+                PLATFORM, who.tenant_id, period or Period.MONTH, actor=_member(who)
             )
+            view = await show_org_report(core, asked)
             return card_activity(render.report_card(view), "Study report")
         if command.name == "schedule":
             return await _schedule(core, turn_context, who, roster)
@@ -59,11 +70,18 @@ async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: 
             return await _admin(core, turn_context, who, roster, command.args)
         if command.name == "dashboard":
             return await _dashboard(core, who)
+    except NotAllowedError as exc:
+        return text_activity(REFUSALS.get(exc.action, REFUSAL))
     except StudybotError as exc:  # not found, invalid input: the core's message says what to do
         return text_activity(str(exc))
     return text_activity(
         f"I don't know the command {command.name!r}. Send **@studybot help** for the list."
     )
+
+
+def _member(who: TurnIdentity) -> Actor:
+    """The asker with no roster facts (for what every member of the tenant may do)."""
+    return Actor(PLATFORM, who.tenant_id, who.user_id)
 
 
 async def _study_channel(core: Core, who: TurnIdentity) -> ChannelRef | None:
@@ -114,8 +132,8 @@ async def _me(core: Core, who: TurnIdentity) -> Any:
 async def _schedule(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> Any:
     if who.kind != "channel":
         return text_activity(CHANNEL_ONLY)
-    if not await may_administer(core, turn_context, who, roster):
-        return text_activity(REFUSAL)
+    actor = await teams_actor(turn_context, who, roster)
+    await policy.authorize(core, actor, policy.Action.SAVE_SCHEDULE, who.channel)
     try:
         current = await get_schedule(core, who.channel)
     except NotFoundError:
@@ -128,8 +146,8 @@ async def _drop(
 ) -> Any:
     if who.kind != "channel":
         return text_activity(CHANNEL_ONLY)
-    if not await may_administer(core, turn_context, who, roster):
-        return text_activity(REFUSAL)
+    actor = await teams_actor(turn_context, who, roster)
+    await policy.authorize(core, actor, policy.Action.START_DROP, who.channel)
     _, domain, unknown = period_and_domain(args)
     if unknown:
         return text_activity(f"I don't understand {' '.join(unknown)!r}: try drop or drop D3.")
@@ -138,7 +156,7 @@ async def _drop(
     except NotFoundError:
         return text_activity(NOT_STUDY_CHANNEL)
     try:
-        await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain))
+        await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain, actor=actor))
     except DeliveryError as exc:
         if exc.permanent:
             return text_activity(f"The question could not be posted: {exc}")
@@ -156,19 +174,9 @@ async def _dashboard(core: Core, who: TurnIdentity) -> Any:
         return text_activity(
             "Dashboard links are personal: send **dashboard** to me in a private chat."
         )
-    if core.dashboard_links is None:
-        return text_activity(
-            "The dashboard is off on this studybot service; its operator turns it on by setting "
-            "STUDYBOT_WEB_SECRET."
-        )
-    if not await member_channels(core, PLATFORM, who.tenant_id, who.user_id, admin_only=True):
-        return text_activity(
-            "The dashboard is for study admins. A team owner makes you one with "
-            "**@studybot admin add @you** in the study channel."
-        )
-    link = core.dashboard_links(platform=PLATFORM, workspace=who.tenant_id, role="manager")
+    link = await issue_dashboard_link(core, _member(who))
     return text_activity(
-        f"Your manager link to the studybot dashboard (valid for 24 hours): {link}"
+        f"Your {link.role} link to the studybot dashboard (valid for 24 hours): {link.url}"
     )
 
 
@@ -181,10 +189,8 @@ async def _admin(
     people = mentioned_people(turn_context.activity)
     if action not in ("add", "remove") or not people:
         return text_activity("Use **@studybot admin add @person** or **admin remove @person**.")
-    if not await may_administer(core, turn_context, who, roster):
-        return text_activity(
-            "Only team owners and study admins can choose study admins; nothing was changed."
-        )
+    actor = await teams_actor(turn_context, who, roster)
+    await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, who.channel)
     try:
         await get_schedule(core, who.channel)
     except NotFoundError:
@@ -195,7 +201,7 @@ async def _admin(
         if member is None or not member.aad_object_id:
             return text_activity(f"{name} is not a member of this team; nothing was changed.")
         await set_study_admin(
-            core, who.channel, member.aad_object_id, member.name, admin=action == "add"
+            core, who.channel, member.aad_object_id, member.name, action == "add", actor=actor
         )
         done.append(member.name)
     verb = "is now a study admin" if action == "add" else "is no longer a study admin"

@@ -18,6 +18,7 @@ from adapters.teams.translate import PLATFORM, TurnIdentity, channel_key
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.admins import list_study_admins
+from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.service.schedules import (
     channel_schedules,
@@ -50,14 +51,15 @@ async def pause_removed_team(core: Core, who: TurnIdentity) -> list[str]:
     """Pause every running schedule of the team; returns the admins' user ids to tell."""
     admins: set[str] = set()
     paused = 0
+    studybot = Actor.the_service()  # acting on Teams' word that the app was removed
     for channel in await team_channels(core, who):
         for record in await channel_schedules(core, channel):
             if record.schedule.active:
-                await set_schedule_active(core, channel, False)
+                await set_schedule_active(core, channel, False, actor=studybot)
                 await record_delivery_error(core, record.id, removal_note(record.team_name))
                 paused += 1
         try:
-            admins.update(a.user_id for a in await list_study_admins(core, channel))
+            admins.update(a.user_id for a in await list_study_admins(core, channel, actor=studybot))
         except NotFoundError:  # the bot was there, but it never became a study channel
             continue
     if paused:

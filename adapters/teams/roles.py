@@ -1,8 +1,8 @@
-"""Who may administer a study channel: its study admins, the team's, and roster owners.
+"""What Teams says about a person, for the core's policy: roster ownership and their team.
 
 The person who installs the app into a team is a study admin of the team (stored on the team's
-General channel, whose id is the team id); a study admin of the team may administer every
-channel of it. A roster `userRole == "owner"` still counts where Teams reports it.
+General channel, whose id is the team id); the policy lets a study admin of the team administer
+every channel of it. A roster `userRole == "owner"` still counts where Teams reports it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from typing import Any
 from botbuilder.core.teams import TeamsInfo  # type: ignore[import-untyped]
 
 from adapters.teams.translate import PLATFORM, TurnIdentity, channel_key
-from bot.errors import NotFoundError
 from bot.ports import ChannelRef
-from bot.service.admins import is_study_admin
-from bot.service.context import Core
+from bot.service.commands import Actor
 
 log = logging.getLogger("studybot.teams")
 OWNER = "owner"
@@ -57,13 +55,6 @@ async def teams_roster(turn_context: Any, user_key: str) -> RosterMember | None:
     )
 
 
-async def is_team_owner(turn_context: Any, who: TurnIdentity, roster: Roster) -> bool:
-    if who.kind != "channel":
-        return False
-    member = await roster(turn_context, who.user_key)
-    return member is not None and member.role == OWNER
-
-
 def team_channel(who: TurnIdentity) -> ChannelRef | None:
     """The team's General channel, where the team's own study admins are kept."""
     if not who.team_id:
@@ -71,22 +62,13 @@ def team_channel(who: TurnIdentity) -> ChannelRef | None:
     return ChannelRef(PLATFORM, who.tenant_id, channel_key(who.team_id.split(";", 1)[0]))
 
 
-async def _admin_of(core: Core, channel: ChannelRef | None, user_id: str) -> bool:
-    if channel is None:
-        return False
-    try:
-        return await is_study_admin(core, channel, user_id)
-    except NotFoundError:  # not a study channel (yet)
-        return False
-
-
-async def may_administer(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> bool:
-    """The channel's or the team's study admins and roster owners, in team channels only."""
-    if who.kind != "channel":
-        return False
-    if await _admin_of(core, who.channel, who.user_id):
-        return True
-    team = team_channel(who)
-    if team is not None and team != who.channel and await _admin_of(core, team, who.user_id):
-        return True
-    return await is_team_owner(turn_context, who, roster)
+async def teams_actor(turn_context: Any, who: TurnIdentity, roster: Roster) -> Actor:
+    """The person as the core's policy sees them: the roster's word on ownership (asked in team
+    channels only) and the team they act in; whether they are a study admin the core reads."""
+    owner = False
+    if who.kind == "channel":
+        member = await roster(turn_context, who.user_key)
+        owner = member is not None and member.role == OWNER
+    return Actor(
+        PLATFORM, who.tenant_id, who.user_id, team_owner=owner, team_channel=team_channel(who)
+    )

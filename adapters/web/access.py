@@ -15,6 +15,8 @@ from fastapi import Request, Response
 from adapters.web.dashboard_settings import MAX_LINK_HOURS, DashboardSettings
 from adapters.web.signing import BadToken, sign, verify
 from bot.errors import SettingsError
+from bot.service import policy
+from bot.service.commands import Actor
 
 COOKIE = "studybot_session"
 LINK = "link"
@@ -47,12 +49,14 @@ class Grant:
     csrf: str = ""  # set for browser sessions only
 
     @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
+    def actor(self) -> Actor:
+        """The holder as the core's policy sees them: an organisation and a role."""
+        return Actor(self.platform, self.workspace, dashboard_role=self.role.value)
 
-    def require_admin(self) -> None:
-        if not self.is_admin:
-            raise AccessDenied("Only an admin of this organisation can do that.")
+    @property
+    def is_admin(self) -> bool:
+        """Whether the pages show the admin links (the policy decides what each route allows)."""
+        return policy.decide(self.actor, policy.Action.SAVE_SCHEDULE).allowed
 
 
 def make_token(

@@ -20,6 +20,7 @@ from bot.packs.lint import lint_pack
 from bot.packs.stats import pack_stats
 from bot.service.commands import SaveSchedule
 from bot.service.org_teams import list_org_teams
+from bot.service.policy import Action
 from bot.service.schedules import get_schedule, org_schedules, save_schedule, set_schedule_active
 
 FIELDS = (
@@ -62,7 +63,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     @router.get("/admin/schedules", response_class=HTMLResponse)
     async def schedules(request: Request) -> Response:
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.SAVE_SCHEDULE)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         stored = {r.team_id: r for r in await org_schedules(core, grant.platform, grant.workspace)}
         return render(
@@ -76,7 +77,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         errors: dict[str, str] | None = None, message: str = "", status: int = 200,
     ) -> Response:  # fmt: skip
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.SAVE_SCHEDULE)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
         schedule = await get_schedule(core, team.channel)
@@ -105,7 +106,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     @router.post("/admin/teams/{channel_id}/schedule")
     async def schedule_save(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
-        grant.require_admin()
+        await gate.require(grant, Action.SAVE_SCHEDULE)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
         values: dict[str, str] = {k: form.get(k, "").strip()[:500] for k in FIELDS}
@@ -113,7 +114,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         parsed: dict[str, Any] = {k: v for k, v in values.items() if v}
         parsed["active"] = current.active if current else True
         try:
-            await save_schedule(core, SaveSchedule(team.channel, parsed))
+            await save_schedule(core, SaveSchedule(team.channel, parsed, actor=grant.actor))
         except FieldErrors as exc:
             return await _form_page(request, channel_id, values, exc.errors, status=400)
         except StudybotError as exc:
@@ -123,12 +124,12 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     @router.post("/admin/teams/{channel_id}/schedule/active")
     async def schedule_active(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
-        grant.require_admin()
+        await gate.require(grant, Action.PAUSE_SCHEDULE)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
         active = form.get("active") == "on"
         try:
-            await set_schedule_active(core, team.channel, active)
+            await set_schedule_active(core, team.channel, active, actor=grant.actor)
         except StudybotError as exc:
             return await _form_page(request, channel_id, message=str(exc), status=400)
         return _back(
@@ -138,7 +139,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     @router.get("/admin/content", response_class=HTMLResponse)
     async def content(request: Request) -> Response:
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.READ_CONTENT)
         issues: list[PackIssue] | None = None
         if content_dir is not None:
             key = str(content_dir)

@@ -18,6 +18,7 @@ from bot.errors import FieldErrors, NotFoundError
 from bot.service.commands import SaveSchedule, ShowLeaderboard, ShowProgress
 from bot.service.leaderboards import show_leaderboard, show_progress
 from bot.service.org_teams import list_org_teams
+from bot.service.policy import Action
 from bot.service.schedules import org_schedules, save_schedule, set_schedule_active
 
 
@@ -111,10 +112,12 @@ class ScheduleOut(BaseModel):
     missed: list[MissedOut] = []  # newest skipped or failed occurrences, with their reason
 
 
-def _caller(request: Request) -> Grant:
+async def _caller(request: Request) -> Grant:
     """The caller's grant, checked by the gate that mount_dashboard put on the app."""
     gate: Gate = request.app.state.dashboard_gate
-    return gate.api(request)
+    grant = gate.api(request)
+    await gate.require(grant, Action.READ_DASHBOARD)
+    return grant
 
 
 Caller = Annotated[Grant, Depends(_caller)]
@@ -218,11 +221,12 @@ def api_router(gate: Gate) -> APIRouter:
     )
     async def put_schedule(grant: Caller, channel_id: ChannelId, body: ScheduleIn) -> Any:
         """Create or replace the team's schedule (admins only)."""
-        grant.require_admin()
         team = await team_of(grant, channel_id)
         values = {k: v for k, v in body.model_dump().items() if v not in (None, "")}
         try:
-            schedule = await save_schedule(core, SaveSchedule(team.channel, values))
+            schedule = await save_schedule(
+                core, SaveSchedule(team.channel, values, actor=grant.actor)
+            )
         except FieldErrors as exc:
             return JSONResponse(
                 {"detail": "The schedule was not saved.", "errors": exc.errors}, status_code=422
@@ -235,9 +239,8 @@ def api_router(gate: Gate) -> APIRouter:
     )
     async def put_active(grant: Caller, channel_id: ChannelId, body: ActiveIn) -> ScheduleOut:
         """Pause (false) or resume (true) the team's schedule (admins only)."""
-        grant.require_admin()
         team = await team_of(grant, channel_id)
-        schedule = await set_schedule_active(core, team.channel, body.active)
+        schedule = await set_schedule_active(core, team.channel, body.active, actor=grant.actor)
         return _schedule_out(channel_id, team.name, schedule)
 
     return router

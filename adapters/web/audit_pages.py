@@ -13,6 +13,7 @@ from adapters.web.dashboard import render
 from adapters.web.gate import Gate
 from adapters.web.tables import Table, to_csv
 from bot.service.audit import AuditEntry, list_audit
+from bot.service.policy import Action
 
 HEADERS = ("When (UTC)", "Door", "Who", "Member id", "What", "Where", "Before", "After")
 
@@ -48,7 +49,7 @@ def audit_router(gate: Gate) -> APIRouter:
     @router.get("/admin/audit", response_class=HTMLResponse)
     async def page(request: Request) -> Response:
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.READ_AUDIT)
         entries = await list_audit(gate.core, grant.platform, grant.workspace)
         return render(
             request, "dashboard/audit.html", {"grant": grant, "table": audit_table(entries)}
@@ -57,7 +58,7 @@ def audit_router(gate: Gate) -> APIRouter:
     @router.get("/admin/audit.csv")
     async def download(request: Request) -> Response:
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.READ_AUDIT)
         entries = await list_audit(gate.core, grant.platform, grant.workspace)
         return Response(
             to_csv(audit_table(entries)),

@@ -16,6 +16,7 @@ from adapters.web.gate import Gate
 from adapters.web.signing import BadToken
 from adapters.web.tables import to_csv
 from bot.service.org_teams import list_org_teams
+from bot.service.policy import Action
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
@@ -72,6 +73,7 @@ def dashboard_router(gate: Gate) -> APIRouter:
         request: Request, channel_id: str, period: str = "week", domain: str = ""
     ) -> Response:
         grant = gate.browser(request)
+        await gate.require(grant, Action.READ_DASHBOARD)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         page = await team_page(
             core, grant, org.team(channel_id), Filters.parse(core, period, domain)
@@ -87,6 +89,7 @@ def dashboard_router(gate: Gate) -> APIRouter:
         request: Request, name: str, team: str = "", period: str = "week", domain: str = ""
     ) -> Response:
         grant = gate.browser(request)
+        await gate.require(grant, Action.READ_DASHBOARD)
         filters = Filters.parse(core, period, domain)
         if team:
             org = await list_org_teams(core, grant.platform, grant.workspace)

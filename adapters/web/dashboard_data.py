@@ -27,6 +27,8 @@ SHOWN_INACTIVE = 50
 def pct(share: float) -> int:
     """A share 0..1 as a whole percent: a number in the CSV, the unit in the column header."""
     return round(100 * share)
+
+
 WEEKS = 12
 
 
@@ -57,10 +59,7 @@ def _participation(weeks: tuple[WeekParticipation, ...]) -> tuple[Table, Markup]
         "participation",
         "Participation per week",
         ("week starting", "team members", "members who answered", "participation (%)"),
-        [
-            (w.week_start.isoformat(), w.members, w.active_members, pct(w.rate))
-            for w in weeks
-        ],
+        [(w.week_start.isoformat(), w.members, w.active_members, pct(w.rate)) for w in weeks],
     )
     chart = column_chart(
         "Share of members who answered at least once, per week",
@@ -203,7 +202,9 @@ async def org_page(core: Core, grant: Grant, filters: Filters) -> tuple[OrgTeams
     org = await list_org_teams(core, grant.platform, grant.workspace)
     ids = [t.team_id for t in org.teams]
     report, weeks, readiness, inactive = await asyncio.gather(
-        show_org_report(core, ShowOrgReport(grant.platform, grant.workspace, filters.period)),
+        show_org_report(
+            core, ShowOrgReport(grant.platform, grant.workspace, filters.period, actor=grant.actor)
+        ),
         participation_by_week(core, ids, [t.timezone for t in org.teams], WEEKS),
         show_readiness(core, ids),
         inactive_members(core, ids),

@@ -8,6 +8,7 @@ from fastapi import Request
 
 from adapters.web.access import AccessDenied, Grant, bearer_grant, check_csrf, session_grant
 from adapters.web.dashboard_settings import DashboardSettings
+from bot.service import policy
 from bot.service.context import Core
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -17,6 +18,11 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class Gate:
     core: Core
     settings: DashboardSettings
+
+    async def require(self, grant: Grant, action: policy.Action) -> None:
+        """The core's policy on what the grant's role may do (NotAllowedError: a 403)."""
+        org = (grant.platform, grant.workspace)
+        await policy.authorize(self.core, grant.actor, action, org=org)
 
     def browser(self, request: Request) -> Grant:
         """The session of a page request (AccessDenied without one)."""

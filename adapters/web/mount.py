@@ -16,9 +16,10 @@ from adapters.web.dashboard import dashboard_router, refusal, render
 from adapters.web.dashboard_settings import DashboardSettings
 from adapters.web.gate import Gate
 from adapters.web.study_admins import study_admins_router
-from bot.errors import NotFoundError, StudybotError
+from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.service.context import Core
 
+ADMIN_ONLY = "Only an admin of this organisation can do that."
 PREFIXES = ("/dashboard", "/admin", "/api/")
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -57,6 +58,10 @@ def mount_dashboard(
                           {"message": str(exc), "grant": session_of(request)}, 404)  # fmt: skip
         return refusal(request, str(exc), session_of(request))
 
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        """The core's policy refused the grant's role: a 403, in the dashboard's own words."""
+        return await denied(request, AccessDenied(ADMIN_ONLY))
+
     async def core_error(request: Request, exc: Exception) -> Response:
         path = request.url.path
         if path.startswith("/api/"):
@@ -72,6 +77,7 @@ def mount_dashboard(
         raise exc
 
     app.add_exception_handler(AccessDenied, denied)
+    app.add_exception_handler(NotAllowedError, not_allowed)
     app.add_exception_handler(StudybotError, core_error)
 
     @app.middleware("http")

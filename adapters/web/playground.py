@@ -22,6 +22,7 @@ from bot.errors import StudybotError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
 from bot.service.commands import (
+    Actor,
     CloseDrop,
     RegisterTeam,
     ShowLeaderboard,
@@ -143,7 +144,9 @@ def playground_router(core: Core) -> APIRouter:
     @router.post("/playground/drop")
     async def drop(member: FormStr = "ada", focus: FormStr = "") -> Response:
         try:
-            await by_hand.drop_now(core, StartDrop(CHANNEL, focus_domain=focus or None))
+            await by_hand.drop_now(
+                core, StartDrop(CHANNEL, focus_domain=focus or None, actor=_visitor(member))
+            )
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note="A new question was posted.")
@@ -168,12 +171,18 @@ def playground_router(core: Core) -> APIRouter:
     @router.post("/playground/close")
     async def close(drop_id: FormStr, member: FormStr = "ada") -> Response:
         try:
-            await by_hand.close_and_reveal(core, CloseDrop(parse_id(drop_id), CHANNEL))
+            cmd = CloseDrop(parse_id(drop_id), CHANNEL, actor=_visitor(member))
+            await by_hand.close_and_reveal(core, cmd)
         except StudybotError as exc:
             return _back(member, error=str(exc))
         return _back(member, note="The question is closed; the answer is revealed below.")
 
     return router
+
+
+def _visitor(member: str) -> Actor:
+    """A demo member: the policy lets them run the playground's own drops, nothing else."""
+    return Actor(CHANNEL.platform, CHANNEL.org_external_id, member, playground_visitor=True)
 
 
 def _when(instant: datetime) -> Markup:

@@ -11,6 +11,7 @@ from adapters.web.dashboard import render
 from adapters.web.gate import Gate
 from bot.service.admins import list_study_admins, set_study_admin
 from bot.service.org_teams import list_org_teams
+from bot.service.policy import Action
 
 MAX_ID = 64
 
@@ -23,7 +24,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
         request: Request, channel_id: str, message: str = "", status: int = 200
     ) -> Response:
         grant = gate.browser(request)
-        grant.require_admin()
+        await gate.require(grant, Action.MANAGE_STUDY_ADMINS)
         team = (await list_org_teams(core, grant.platform, grant.workspace)).team(channel_id)
         return render(
             request,
@@ -31,7 +32,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
             {
                 "grant": grant,
                 "team": team,
-                "admins": await list_study_admins(core, team.channel),
+                "admins": await list_study_admins(core, team.channel, actor=grant.actor),
                 "message": message,
                 "note": request.query_params.get("note", "")[:200],
                 "action": f"/admin/teams/{quote(channel_id, safe='')}/admins",
@@ -46,7 +47,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
     @router.post("/admin/teams/{channel_id}/admins")
     async def change(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
-        grant.require_admin()
+        await gate.require(grant, Action.MANAGE_STUDY_ADMINS)
         team = (await list_org_teams(core, grant.platform, grant.workspace)).team(channel_id)
         user = form.get("user", "").strip()
         action = form.get("action", "")
@@ -57,11 +58,12 @@ def study_admins_router(gate: Gate) -> APIRouter:
                 f"Give the member's id (at most {MAX_ID} characters) and choose add or remove.",
                 400,
             )
-        current = {a.user_id for a in await list_study_admins(core, team.channel)}
+        listed = await list_study_admins(core, team.channel, actor=grant.actor)
+        current = {a.user_id for a in listed}
         if action == "remove" and user not in current:
             return await page(request, channel_id, f"{user} is not a study admin here.", 400)
         name = form.get("name", "").strip()[:200]
-        await set_study_admin(core, team.channel, user, name, admin=action == "add")
+        await set_study_admin(core, team.channel, user, name, action == "add", actor=grant.actor)
         note = f"{user} is now a study admin." if action == "add" else f"{user} was removed."
         return RedirectResponse(
             f"/admin/teams/{quote(channel_id, safe='')}/admins?{urlencode({'note': note})}",

@@ -25,9 +25,11 @@ from bot.drop_life.states import (
     move,
 )
 from bot.errors import InvalidInputError
+from bot.service import policy
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
+from bot.service.policy import Action
 from bot.service.schedules import schedule_from_row
 from bot.service.views import QuestionCard, RevealCard
 from bot.storage.tables import drops, schedules
@@ -45,6 +47,8 @@ async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) 
     With `held_by`, the drop stays pending under that lease holder's name until it is posted
     (see by_hand.drop_now): if the post fails or the process dies, the engine takes it over.
     """
+    if cmd.actor is not None:  # a person asked (None: the engine's own drop)
+        await policy.authorize(core, cmd.actor, Action.START_DROP, cmd.channel)
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
@@ -83,6 +87,8 @@ async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard
     A drop that never reached the channel has no reveal. A pending one is skipped (it will not be
     posted) unless its post is under way right now; either way `NotPosted` says what happened.
     """
+    if cmd.actor is not None:  # a person asked (None: the scheduler)
+        await policy.authorize(core, cmd.actor, Action.CLOSE_DROP, cmd.channel)
     now = core.clock.now()
     async with core.db.write() as conn:
         drop = await get_drop(conn, cmd.drop_id, cmd.channel)

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.ports import ChannelRef
+from bot.service import policy  # the module: the policy reads is_study_admin from here
+from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.service.directory import find_team, upsert_member
 from bot.storage.dialect import insert_for
@@ -15,14 +17,14 @@ from bot.storage.tables import members, team_members
 
 
 async def set_study_admin(
-    core: Core, channel: ChannelRef, user_id: str, display_name: str, admin: bool
+    core: Core, channel: ChannelRef, user_id: str, display_name: str, admin: bool, *, actor: Actor
 ) -> None:
     """Make a member a study admin of the channel's team (or stop them being one).
 
-    The door checks that the person asking is allowed to do this (a workspace admin or owner in
-    Slack, a team owner in Teams) before calling. An empty `display_name` keeps the name already
-    stored (the command line knows only ids).
+    The policy decides whether `actor` may (NotAllowedError otherwise). An empty
+    `display_name` keeps the name already stored (the command line knows only ids).
     """
+    await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
@@ -66,8 +68,9 @@ class StudyAdmin:
     display_name: str
 
 
-async def list_study_admins(core: Core, channel: ChannelRef) -> list[StudyAdmin]:
+async def list_study_admins(core: Core, channel: ChannelRef, *, actor: Actor) -> list[StudyAdmin]:
     """The study admins of the channel's team, by name (NotFoundError for an unknown channel)."""
+    await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
     async with core.db.read() as conn:
         team = await find_team(conn, channel)
         rows = await conn.execute(

@@ -11,6 +11,35 @@ from bot.ports import ChannelRef
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who asks, and the facts their door knows about them; bot/service/policy.py decides.
+
+    Study-admin status is not a door fact: the core reads it from the database.
+    """
+
+    platform: str
+    org_external_id: str
+    user_id: str = ""
+    workspace_admin: bool = False  # Slack: users.info says is_admin, is_owner or is_primary_owner
+    team_owner: bool = False  # Teams: the roster reports userRole "owner"
+    team_channel: ChannelRef | None = None  # Teams: the team's General channel, whose study
+    # admins (the installer first) administer every channel of the team
+    dashboard_role: str | None = None  # web: the role of a dashboard link or session
+    operator: bool = False  # may do everything: the command line, or the service itself
+    playground_visitor: bool = False  # the web playground's demo members
+
+    @classmethod
+    def command_line(cls) -> Actor:
+        """The operator at the server's command line (`studybot schedule`, `studybot admins`)."""
+        return cls(platform="", org_external_id="", user_id="operator", operator=True)
+
+    @classmethod
+    def the_service(cls) -> Actor:
+        """studybot itself, acting on a platform event (an installation, a removal)."""
+        return cls(platform="", org_external_id="", user_id="studybot", operator=True)
+
+
+@dataclass(frozen=True)
 class RegisterTeam:
     channel: ChannelRef
     org_name: str
@@ -25,6 +54,7 @@ class StartDrop:
     focus_domain: str | None = None  # default: the schedule's focus, else none
     seed: int | None = None
     deliver_later: bool = False  # leave it pending for the delivery engine (CLI drop-now)
+    actor: Actor | None = None  # None: the service's own engine; every door names its actor
 
 
 @dataclass(frozen=True)
@@ -40,6 +70,7 @@ class SubmitAnswer:
 class CloseDrop:
     drop_id: int
     channel: ChannelRef | None = None  # None only for the scheduler, which acts on every org
+    actor: Actor | None = None  # None: the service's own engine; every door names its actor
 
 
 @dataclass(frozen=True)
@@ -63,9 +94,12 @@ class ShowOrgReport:
     platform: str
     org_external_id: str
     period: Period = Period.ALL
+    channel: ChannelRef | None = None  # where it was asked (Slack: its study admins may read it)
+    actor: Actor = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class SaveSchedule:
     channel: ChannelRef
     values: Mapping[str, object] = field(default_factory=dict)
+    actor: Actor = field(kw_only=True)

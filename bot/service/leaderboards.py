@@ -13,9 +13,11 @@ from bot.domain.periods import ALL_TIME_START, Period, local_date, period_start
 from bot.domain.scoring import Streak
 from bot.drop_life.states import SHOWN
 from bot.errors import InvalidInputError, NotFoundError
+from bot.service import policy
 from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
 from bot.service.context import Core
 from bot.service.directory import TeamRecord, find_member, find_team
+from bot.service.policy import Action
 from bot.service.views import (
     DomainProgress,
     LeaderboardRow,
@@ -119,6 +121,8 @@ async def show_progress(core: Core, cmd: ShowProgress) -> MemberProgressView:
 
 async def show_org_report(core: Core, cmd: ShowOrgReport) -> OrgReportView:
     """Participation and accuracy per domain for every team of one organisation."""
+    asked_of = (cmd.platform, cmd.org_external_id)
+    await policy.authorize(core, cmd.actor, Action.READ_ORG_REPORT, cmd.channel, org=asked_of)
     now = core.clock.now()
     async with core.db.read() as conn:
         org = (

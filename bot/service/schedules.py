@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.schedule import RevealMode, Schedule, parse_schedule
 from bot.errors import FieldErrors, NotFoundError
 from bot.ports import ChannelRef
-from bot.service.commands import RegisterTeam, SaveSchedule
+from bot.service import policy
+from bot.service.commands import Actor, RegisterTeam, SaveSchedule
 from bot.service.context import Core
 from bot.service.directory import find_team, register_team, set_team_timezone
+from bot.service.policy import Action
 from bot.service.views import ScheduleSubmission
 from bot.storage.dialect import insert_for
 from bot.storage.tables import drops, organisations, schedules, skipped_occurrences, teams
@@ -23,6 +25,7 @@ from bot.storage.tables import drops, organisations, schedules, skipped_occurren
 
 async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
     """Validate and store the channel's schedule; the team's time zone follows it."""
+    await policy.authorize(core, cmd.actor, Action.SAVE_SCHEDULE, cmd.channel)
     schedule = parse_schedule(cmd.values, [d.id for d in core.pack.domains])
     now = core.clock.now()
     values = {
@@ -83,7 +86,10 @@ async def get_schedule(core: Core, channel: ChannelRef) -> Schedule | None:
     return schedule_from_row(row) if row else None
 
 
-async def set_schedule_active(core: Core, channel: ChannelRef, active: bool) -> Schedule:
+async def set_schedule_active(
+    core: Core, channel: ChannelRef, active: bool, *, actor: Actor
+) -> Schedule:
+    await policy.authorize(core, actor, Action.PAUSE_SCHEDULE, channel)
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
         result = await conn.execute(
@@ -265,8 +271,9 @@ async def _missed(
     return found
 
 
-async def remove_schedule(core: Core, channel: ChannelRef) -> None:
+async def remove_schedule(core: Core, channel: ChannelRef, *, actor: Actor) -> None:
     """Delete the channel's schedule; drops already posted stay."""
+    await policy.authorize(core, actor, Action.REMOVE_SCHEDULE, channel)
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
         result = await conn.execute(delete(schedules).where(schedules.c.team_id == team.id))

@@ -42,6 +42,7 @@ from tests.adapters.slack.conftest import block_actions
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.conftest import MINIPACK, _skip_or_fail, postgres_url
 from tests.deploy.installed import free_port
+from tests.support.actors import OPERATOR
 from tests.support.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,11 @@ async def prepare(url: str, data: Path) -> tuple[int, list[str]]:
             await register_team(core, RegisterTeam(channel, "Stop org", f"Team {i}"))
             await save_schedule(
                 core,
-                SaveSchedule(channel, {"days": "daily", "time": f"{now:%H:%M}", "timezone": "UTC"}),
+                SaveSchedule(
+                    channel,
+                    {"days": "daily", "time": f"{now:%H:%M}", "timezone": "UTC"},
+                    actor=OPERATOR,
+                ),
             )
         async with core.db.write() as conn:  # as if saved an hour ago: today's drop is due
             await conn.execute(update(schedules).values(updated_at=now - timedelta(hours=1)))

@@ -8,17 +8,18 @@ from bot.service.events import first_delivery, forget_old_events
 from bot.service.memberships import member_channels
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 
 async def test_study_admins_are_per_channel_and_per_organisation(core: Core) -> None:
     await register(core)
     await register(core, OTHER_ORG_CHANNEL)
     assert not await is_study_admin(core, CHANNEL, "amy")
-    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=True)
+    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=True, actor=OPERATOR)
     assert await is_study_admin(core, CHANNEL, "amy")
     assert not await is_study_admin(core, OTHER_ORG_CHANNEL, "amy")  # same id, other workspace
     assert await member_channels(core, "fake", "org-1", "amy", admin_only=True) == [CHANNEL]
-    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=False)
+    await set_study_admin(core, CHANNEL, "amy", "Amy", admin=False, actor=OPERATOR)
     assert not await is_study_admin(core, CHANNEL, "amy")
     assert await member_channels(core, "fake", "org-1", "amy", admin_only=True) == []
 

@@ -18,6 +18,7 @@ from bot.service.views import AnswerStatus, QuestionCard
 from bot.storage.tables import answers, member_stats, members
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 
 async def count(core: Core, table: object) -> int:
@@ -141,6 +142,7 @@ async def test_private_feedback_only_when_the_reveal_mode_asks_for_it(core: Core
                 "timezone": "UTC",
                 "reveal_mode": "at_close_with_feedback",
             },
+            actor=OPERATOR,
         ),
     )
     card2 = await start_close.start_drop(core, StartDrop(CHANNEL))

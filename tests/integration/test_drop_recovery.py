@@ -26,6 +26,7 @@ from bot.service.views import QuestionCard
 from bot.storage.tables import digests, drops, skipped_occurrences
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform
+from tests.support.actors import OPERATOR
 
 
 class LinkedTime:
@@ -58,7 +59,7 @@ def engine(
 
 async def schedule(core: Core, channel: ChannelRef = CHANNEL, **values: object) -> None:
     fields = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h", **values}
-    await save_schedule(core, SaveSchedule(channel, fields))
+    await save_schedule(core, SaveSchedule(channel, fields, actor=OPERATOR))
 
 
 async def drop_rows(core: Core) -> list[dict[str, object]]:

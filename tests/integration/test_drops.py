@@ -16,6 +16,7 @@ from bot.service.context import Core
 from bot.service.schedules import save_schedule
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform
+from tests.support.actors import OPERATOR
 
 
 async def test_drops_are_numbered_and_never_repeat_before_the_pool_is_used(core: Core) -> None:
@@ -47,6 +48,7 @@ async def test_schedule_focus_and_window_apply_to_drops(core: Core) -> None:
                 "focus_domain": "D2",
                 "window": "45m",
             },
+            actor=OPERATOR,
         ),
     )
     cards = [await start_drop(core, StartDrop(CHANNEL)) for _ in range(3)]
@@ -63,6 +65,7 @@ async def test_drop_now_follows_a_schedules_closing_time(core: Core) -> None:
         SaveSchedule(
             CHANNEL,
             {"days": "daily", "time": "08:00", "timezone": "Europe/Berlin", "closes_at": "17:00"},
+            actor=OPERATOR,
         ),
     )
     card = await start_drop(core, StartDrop(CHANNEL))  # 10:00 in Berlin

@@ -21,6 +21,7 @@ from bot.service.schedules import channel_schedules, save_schedule
 from bot.storage.tables import drops, schedules, skipped_occurrences
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock, FakePlatform, VirtualTime
+from tests.support.actors import OPERATOR
 
 
 def engine(core: Core, owner: str = "replica-a", **kw: object) -> DeliveryEngine:
@@ -33,7 +34,7 @@ def engine(core: Core, owner: str = "replica-a", **kw: object) -> DeliveryEngine
 
 async def schedule(core: Core, channel: ChannelRef = CHANNEL, **values: object) -> None:
     fields = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h", **values}
-    await save_schedule(core, SaveSchedule(channel, fields))
+    await save_schedule(core, SaveSchedule(channel, fields, actor=OPERATOR))
 
 
 async def statuses(core: Core) -> list[str]:

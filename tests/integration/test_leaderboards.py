@@ -22,6 +22,7 @@ from bot.service.leaderboards import show_leaderboard, show_org_report, show_pro
 from bot.service.views import QuestionCard
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 SECOND_TEAM = ChannelRef("fake", "org-1", "chan-2")
 
@@ -137,7 +138,7 @@ async def test_org_report_covers_its_teams_and_never_another_org(core: Core) -> 
         await answer(core, other, f"outsider{i}", True, OTHER_ORG_CHANNEL)
     for card, channel in ((a, CHANNEL), (b, SECOND_TEAM), (other, OTHER_ORG_CHANNEL)):
         await close_drop(core, CloseDrop(card.drop_id, channel))
-    report = await show_org_report(core, ShowOrgReport("fake", "org-1", Period.ALL))
+    report = await show_org_report(core, ShowOrgReport("fake", "org-1", Period.ALL, actor=OPERATOR))
     assert [t.team_name for t in report.teams] == ["Team chan-1", "Team chan-2"]
     first = report.teams[0]
     assert (first.members, first.active_members, first.answers) == (2, 2, 2)

@@ -29,6 +29,7 @@ from bot.storage.database import Database
 from bot.storage.tables import drops, schedules
 from tests.conftest import MINIPACK, _skip_or_fail, postgres_url
 from tests.service.test_startup import ROOT
+from tests.support.actors import OPERATOR
 from tests.support.chat_server import launch
 from tests.support.databases import admin_sql
 
@@ -82,7 +83,11 @@ async def prepare(url: str, schema: str, tmp: Path) -> None:
         await register_team(core, RegisterTeam(channel, f"Workspace {i % ORGS}", f"Team {i}"))
         await save_schedule(
             core,
-            SaveSchedule(channel, {"days": "daily", "time": f"{now:%H:%M}", "timezone": "UTC"}),
+            SaveSchedule(
+                channel,
+                {"days": "daily", "time": f"{now:%H:%M}", "timezone": "UTC"},
+                actor=OPERATOR,
+            ),
         )
     async with core.db.write() as conn:  # as if the schedules had been saved an hour ago
         await conn.execute(update(schedules).values(updated_at=now - timedelta(hours=1)))

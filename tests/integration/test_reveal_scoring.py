@@ -31,6 +31,7 @@ from bot.service.views import QuestionCard
 from bot.storage.tables import drops, member_stats
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 
 def choice(core: Core, card: QuestionCard, right: bool) -> tuple[str, ...]:
@@ -57,7 +58,7 @@ async def test_an_unrevealed_drop_shows_answer_counts_but_no_correctness(core: C
                 ("amy", 0, 0, 1),
                 ("zed", 0, 0, 1),
             ]
-    report = await show_org_report(core, ShowOrgReport("fake", "org-1", Period.ALL))
+    report = await show_org_report(core, ShowOrgReport("fake", "org-1", Period.ALL, actor=OPERATOR))
     assert [(d.answered, d.correct, d.points) for d in report.domains if d.answered] == [(2, 0, 0)]
     readiness = await show_readiness(core, [team_id])
     assert [(d.answered, d.correct) for d in readiness.domains if d.answered] == [(2, 0)]

@@ -35,6 +35,7 @@ from bot.service.pacing import Pacer
 from bot.service.schedules import save_schedule
 from bot.settings import Settings
 from bot.storage.database import Database
+from tests.support.actors import OPERATOR
 from tests.support.chat_server import launch
 from tests.support.databases import bench_database
 from tests.support.http_platform import HttpChatPlatform
@@ -58,7 +59,11 @@ async def _fan_out(args: argparse.Namespace, base: str, db: Database) -> None:
         await register_team(core, RegisterTeam(channel, workspace, f"Team {i}"))
         await save_schedule(
             core,
-            SaveSchedule(channel, {"days": "daily", "time": f"{due:%H:%M}", "timezone": "UTC"}),
+            SaveSchedule(
+                channel,
+                {"days": "daily", "time": f"{due:%H:%M}", "timezone": "UTC"},
+                actor=OPERATOR,
+            ),
         )
     engines = [
         DeliveryEngine(

@@ -18,6 +18,7 @@ from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.settings import Settings
 from tests.conftest import MINIPACK
+from tests.support.actors import OPERATOR
 
 TENANT = "aaaaaaaa-0000-4000-8000-00000000000a"
 TEAMS_CHANNEL = "19:0f4a5bd7c8e94a1e8f7d3c2b1a098765@thread.tacv2"
@@ -45,7 +46,9 @@ def test_an_operator_appoints_lists_and_removes_study_admins(
         core = await build_core(Settings.from_env())
         try:
             await register_team(core, RegisterTeam(channel, "Contoso", "Study › AZ-400"))
-            await set_study_admin(core, channel, "aad-ada", "Ada Lovelace", admin=False)
+            await set_study_admin(
+                core, channel, "aad-ada", "Ada Lovelace", admin=False, actor=OPERATOR
+            )
         finally:
             await core.db.dispose()
 
@@ -70,10 +73,12 @@ async def test_admins_are_listed_per_channel_and_names_are_kept(core: Core) -> N
     other = ChannelRef("slack", "T2", "C1")
     await register_team(core, RegisterTeam(study, "Org", "study"))
     await register_team(core, RegisterTeam(other, "Other", "study"))
-    await set_study_admin(core, study, "U1", "Una", admin=True)
-    await set_study_admin(core, study, "U1", "", admin=True)  # no name given: Una stays
-    await set_study_admin(core, other, "U2", "Ugo", admin=True)
-    assert [(a.user_id, a.display_name) for a in await list_study_admins(core, study)] == [
-        ("U1", "Una")
-    ]
+    await set_study_admin(core, study, "U1", "Una", admin=True, actor=OPERATOR)
+    await set_study_admin(
+        core, study, "U1", "", admin=True, actor=OPERATOR
+    )  # no name given: Una stays
+    await set_study_admin(core, other, "U2", "Ugo", admin=True, actor=OPERATOR)
+    assert [
+        (a.user_id, a.display_name) for a in await list_study_admins(core, study, actor=OPERATOR)
+    ] == [("U1", "Una")]
     assert not await is_study_admin(core, other, "U1")

@@ -111,6 +111,57 @@ async def test_only_admins_change_schedules(core: Core, web: httpx.AsyncClient) 
     assert [(s["channel_id"], s["active"]) for s in listed] == [("C-alpha-1", False)]
 
 
+async def test_only_admins_pause_a_schedule(
+    core: Core, web: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager's role reaches the core's policy, whose refusal is a 403 that changes nothing."""
+    from bot.service import policy
+
+    await seed(core, drops=1)
+    admin = bearer(core, "admin")
+    await web.put("/api/v1/teams/C-alpha-1/schedule", json=SCHEDULE, headers=admin)
+    roles: list[str | None] = []
+    decide = policy.decide
+
+    def spy(actor: Any, action: policy.Action, *args: Any, **kwargs: Any) -> policy.Decision:
+        if action is policy.Action.PAUSE_SCHEDULE:
+            roles.append(actor.dashboard_role)
+        return decide(actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(policy, "decide", spy)
+    url = "/api/v1/teams/C-alpha-1/schedule/active"
+    refused = await web.put(url, json={"active": False}, headers=bearer(core))
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only an admin of this organisation can do that."
+    assert roles == ["manager"]
+    stored = await get_schedule(core, ALPHA)
+    assert stored is not None
+    assert stored.active
+    paused = await web.put(url, json={"active": False}, headers=admin)
+    assert paused.status_code == 200
+    assert paused.json()["active"] is False
+
+
+@pytest.mark.parametrize("role", ["manager", "admin"])
+async def test_an_expired_token_is_refused(core: Core, web: httpx.AsyncClient, role: str) -> None:
+    await seed(core, drops=1)
+    clock = core.clock
+    assert isinstance(clock, FakeClock)
+    expired = {"Authorization": f"Bearer {token(role, now=clock.now(), hours=1)}"}
+    assert (await web.get("/api/v1/teams", headers=expired)).status_code == 200
+    clock.advance(hours=1)  # valid until the last second, refused from then on
+    for response in [
+        await web.get("/api/v1/teams", headers=expired),
+        await web.put("/api/v1/teams/C-alpha-1/schedule", json=SCHEDULE, headers=expired),
+        await web.put(
+            "/api/v1/teams/C-alpha-1/schedule/active", json={"active": False}, headers=expired
+        ),
+    ]:
+        assert response.status_code == 401
+        assert "expired" in response.json()["detail"]
+    assert await get_schedule(core, ALPHA) is None
+
+
 async def test_session_changes_need_the_csrf_header(core: Core, web: httpx.AsyncClient) -> None:
     await seed(core, drops=1)
     csrf = await sign_in(web, core, role="admin")

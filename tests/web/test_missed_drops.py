@@ -16,6 +16,7 @@ from bot.service.commands import SaveSchedule, StartDrop
 from bot.service.context import Core
 from bot.service.schedules import channel_schedules, save_schedule
 from bot.storage.tables import drops, skipped_occurrences
+from tests.support.actors import OPERATOR
 from tests.web.dashboard_support import ALPHA, BETA, seed, sign_in, token
 
 SCHEDULE = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h"}
@@ -25,8 +26,8 @@ FAILED = "gave up after 9 attempts, too late to post: Slack answered 503"
 
 async def with_misses(core: Core) -> None:
     await seed(core, drops=0)
-    await save_schedule(core, SaveSchedule(ALPHA, SCHEDULE))
-    await save_schedule(core, SaveSchedule(BETA, SCHEDULE))
+    await save_schedule(core, SaveSchedule(ALPHA, SCHEDULE, actor=OPERATOR))
+    await save_schedule(core, SaveSchedule(BETA, SCHEDULE, actor=OPERATOR))
     (alpha,) = await channel_schedules(core, ALPHA)
     card = await start_drop(core, StartDrop(ALPHA, deliver_later=True))
     async with core.db.write() as conn:

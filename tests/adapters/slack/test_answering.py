@@ -25,6 +25,7 @@ from tests.adapters.slack.conftest import (
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.helpers import post_drop, stored_answers, study_channel
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 
 async def test_a_drop_is_posted_as_block_kit_with_its_id_in_the_metadata(
@@ -107,6 +108,7 @@ async def test_private_feedback_says_right_or_wrong_when_the_schedule_asks(
                 "timezone": "UTC",
                 "reveal_mode": "at_close_with_feedback",
             },
+            actor=OPERATOR,
         ),
     )
     card = await post_drop(slack.core, channel, multiple=False)

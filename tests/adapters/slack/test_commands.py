@@ -10,6 +10,7 @@ from bot.service.schedules import get_schedule
 from tests.adapters.slack.blocks import assert_valid_message, assert_valid_view
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.helpers import post_drop, stored_answers, study_channel
+from tests.support.actors import OPERATOR
 
 
 async def _answer(slack: SlackHarness, value: str, user: str) -> None:
@@ -289,7 +290,7 @@ async def test_dashboard_links_are_private_and_follow_the_admin_rule(slack: Slac
         )
 
     slack.core.dashboard_links = links
-    await set_study_admin(slack.core, channel, "USTUDY", "Study Admin", admin=True)
+    await set_study_admin(slack.core, channel, "USTUDY", "Study Admin", admin=True, actor=OPERATOR)
     for user, name in (("UADMIN", "a"), ("USTUDY", "s"), ("UMEMBER", "m")):
         await slack.command("dashboard", user=user, response=name)
     admin, study, member = [await _reply(slack, n) for n in ("a", "s", "m")]
@@ -304,3 +305,30 @@ async def test_dashboard_links_are_private_and_follow_the_admin_rule(slack: Slac
     token = admin["text"].split("token=")[1].split()[0]
     grant = grant_from_link(settings, token, slack.core.clock.now())
     assert (grant.platform, grant.workspace, grant.is_admin) == ("slack", "T1", True)
+
+
+async def test_the_door_passes_what_slack_says_to_the_cores_policy(
+    slack: SlackHarness, monkeypatch: Any
+) -> None:
+    """users.info's word on the person reaches the policy, and the policy's refusal is shown."""
+    from bot.service import policy
+
+    asked: list[tuple[Any, policy.Action]] = []
+    decide = policy.decide
+
+    def spy(actor: Any, action: policy.Action, *args: Any, **kwargs: Any) -> policy.Decision:
+        asked.append((actor, action))
+        return decide(actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(policy, "decide", spy)
+    channel = await study_channel(slack.core)
+    slack.fake.add_user("UMEMBER")
+    slack.fake.add_user("UADMIN", admin=True)
+    await slack.command("drop", user="UMEMBER", response="m")
+    assert "Nothing was changed" in (await _reply(slack, "m"))["text"]
+    member = {(a.user_id, a.workspace_admin, a.org_external_id) for a, _ in asked}
+    assert member == {("UMEMBER", False, channel.org_external_id)}
+    assert {action for _, action in asked} == {policy.Action.START_DROP}
+    await slack.command("drop", user="UADMIN", response="a")
+    assert "is posted" in (await _reply(slack, "a"))["text"]
+    assert ("UADMIN", True) in {(a.user_id, a.workspace_admin) for a, _ in asked}

@@ -15,6 +15,7 @@ from bot.storage.tables import organisations
 from tests.adapters.slack.blocks import assert_valid_message, assert_valid_view
 from tests.adapters.slack.conftest import SlackHarness, harness_for, single_workspace
 from tests.adapters.slack.helpers import eventually, post_drop, study_channel
+from tests.support.actors import OPERATOR
 
 
 def _joined(user: str, channel: str = "C1") -> dict[str, object]:
@@ -152,7 +153,9 @@ async def test_app_home_shows_when_the_next_question_comes(slack: SlackHarness) 
     channel = await study_channel(slack.core)
     await save_schedule(
         slack.core,
-        SaveSchedule(channel, {"days": "fri", "time": "09:30", "timezone": "Europe/Berlin"}),
+        SaveSchedule(
+            channel, {"days": "fri", "time": "09:30", "timezone": "Europe/Berlin"}, actor=OPERATOR
+        ),
     )
     card = await post_drop(slack.core, channel, multiple=False)
     await slack.click(f"{card.drop_id}:{card.options[0].id}", user="U1", response="n")

@@ -12,13 +12,14 @@ from adapters.slack.translate import (
     Help,
     MalformedPayload,
     OpenSchedule,
+    ShowReport,
     answer_from_button,
     channel_ref,
     slash_command,
 )
 from bot.domain.periods import Period
 from bot.errors import SettingsError
-from bot.service.commands import ShowLeaderboard, ShowOrgReport, ShowProgress
+from bot.service.commands import ShowLeaderboard, ShowProgress
 from bot.settings import SettingsErrors
 
 CHANNEL = channel_ref("T1", "C1")
@@ -32,8 +33,8 @@ DOMAINS = ["D1", "D2"]
         ("leaderboard d2 all", ShowLeaderboard(CHANNEL, Period.ALL, "D2", user_id="U1")),
         ("LEADERBOARD month D1", ShowLeaderboard(CHANNEL, Period.MONTH, "D1", user_id="U1")),
         ("me", ShowProgress(CHANNEL, "U1")),
-        ("report", ShowOrgReport("slack", "T1", Period.ALL)),
-        ("report week", ShowOrgReport("slack", "T1", Period.WEEK)),
+        ("report", ShowReport(Period.ALL)),
+        ("report week", ShowReport(Period.WEEK)),
         ("schedule", OpenSchedule()),
         ("drop", DropNow(None)),
         ("drop d1", DropNow("D1")),

@@ -76,3 +76,33 @@ async def test_a_roster_owner_still_counts(door: TeamsDoor) -> None:
     await door.post(install(person=ADA))
     saved = await door.post(execute("schedule", SCHEDULE, person=OWEN))  # "owner" in the roster
     assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
+
+
+async def test_the_door_passes_the_roster_and_the_team_to_the_cores_policy(
+    door: TeamsDoor, monkeypatch: Any
+) -> None:
+    """The roster's word and the team the person acts in reach the policy, which refuses."""
+    from bot.service import policy
+
+    asked: list[tuple[Any, policy.Action]] = []
+    decide = policy.decide
+
+    def spy(actor: Any, action: policy.Action, *args: Any, **kwargs: Any) -> policy.Decision:
+        asked.append((actor, action))
+        return decide(actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(policy, "decide", spy)
+    nobody_owns(door.connector)
+    await door.post(install(person=ADA))
+    asked.clear()
+    refused = await door.post(execute("schedule", SCHEDULE, person=GRACE))
+    assert "Only team owners and study admins" in refused.json()["value"]
+    (grace, action), *_ = asked
+    assert (grace.platform, grace.org_external_id, grace.user_id) == ("teams", TENANT_A, GRACE.aad)
+    assert (grace.team_owner, action) == (False, policy.Action.SAVE_SCHEDULE)
+    assert grace.team_channel == ChannelRef("teams", TENANT_A, TEAM_A)
+    door.connector.members[OWEN.key]["userRole"] = "owner"
+    asked.clear()
+    saved = await door.post(execute("schedule", SCHEDULE, person=OWEN))
+    assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
+    assert {a.team_owner for a, _ in asked} == {True}

@@ -31,6 +31,7 @@ from tests.adapters.teams.conftest import (
     message,
 )
 from tests.fakes import FakeClock, FakePlatform
+from tests.support.actors import OPERATOR
 
 STUDY = ChannelRef("teams", TENANT_A, CHANNEL_A)
 
@@ -272,7 +273,9 @@ async def test_dashboard_links_only_in_the_private_chat_and_only_for_study_admin
     core.dashboard_links = links
     refused = await harness.say("dashboard", person=ADA, **private)
     assert "The dashboard is for study admins" in refused.text
-    await set_study_admin(core, ChannelRef("teams", TENANT_A, CHANNEL_A), ADA.aad, "Ada", True)
+    await set_study_admin(
+        core, ChannelRef("teams", TENANT_A, CHANNEL_A), ADA.aad, "Ada", True, actor=OPERATOR
+    )
     granted = await harness.say("dashboard", person=ADA, **private)
     assert granted.text.endswith("https://study.example.org/dashboard/enter?token=for-manager")
     assert made == [("teams", TENANT_A, "manager")]

@@ -1,0 +1,45 @@
+"""Handing a person a dashboard link: the policy picks the role, the web door signs the link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.errors import StudybotError
+from bot.ports import ChannelRef
+from bot.service import policy
+from bot.service.commands import Actor
+from bot.service.context import Core
+
+DASHBOARD_OFF = (
+    "The dashboard is off on this studybot service; its operator turns it on by setting "
+    "STUDYBOT_WEB_SECRET."
+)
+
+
+class DashboardOff(StudybotError):
+    """No dashboard key is configured, so no link can be made."""
+
+    def __init__(self) -> None:
+        super().__init__(DASHBOARD_OFF)
+
+
+@dataclass(frozen=True)
+class DashboardLink:
+    role: str  # "admin" or "manager"
+    url: str
+
+
+async def issue_dashboard_link(
+    core: Core, actor: Actor, channel: ChannelRef | None = None
+) -> DashboardLink:
+    """A day-long link for the actor's organisation, with the role the policy grants them.
+
+    `channel` is where they asked (Slack: a study admin of it gets a manager link); DashboardOff
+    when the dashboard is off, NotAllowedError when they may not have one.
+    """
+    if core.dashboard_links is None:
+        raise DashboardOff()
+    decision = await policy.authorize(core, actor, policy.Action.ISSUE_DASHBOARD_LINK, channel)
+    role = decision.role or policy.MANAGER
+    url = core.dashboard_links(platform=actor.platform, workspace=actor.org_external_id, role=role)
+    return DashboardLink(role, url)
