@@ -182,6 +182,7 @@ def build_engine(core: Core, settings: Settings) -> DeliveryEngine:
             lease=timedelta(seconds=settings.lease_seconds),
             max_attempts=settings.max_attempts,
             database_clock=True,
+            audit_days=settings.audit_days,
         ),
         Pacer(per_org_rate=settings.org_posts_per_second),
     )

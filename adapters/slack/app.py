@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,6 +34,7 @@ from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.slash import register_slash_command
 from bot.observability import redaction as log_redaction
 from bot.service.context import Core
+from bot.service.lifecycle import record_installation
 
 log = logging.getLogger("studybot.slack")
 
@@ -111,8 +113,13 @@ def build_slack_door(
     if settings.mode is SlackMode.OAUTH:
         assert settings.client_id is not None
         assert settings.client_secret is not None
+        async def installed(installation: Installation) -> None:
+            team = installation.team_id or installation.enterprise_id or ""
+            name = installation.team_name or installation.enterprise_name or team
+            await record_installation(core, "slack", team, name, installation.user_id)
+
         installations = EncryptedInstallationStore(
-            core.db, TokenCipher(settings.token_keys), core.clock
+            core.db, TokenCipher(settings.token_keys), core.clock, on_install=installed
         )
         rotator = AsyncTokenRotator(
             client_id=settings.client_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -52,10 +53,17 @@ class EncryptedInstallationStore(AsyncInstallationStore):
     replica's saves and deletes drop it at once, another replica's are seen within that time.
     """
 
-    def __init__(self, db: Database, cipher: TokenCipher, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cipher: TokenCipher,
+        clock: Clock,
+        on_install: Callable[[Installation], Awaitable[None]] | None = None,
+    ) -> None:
         self._db = db
         self._cipher = cipher
         self._clock = clock
+        self._on_install = on_install  # told of each completed install (the audit trail)
         self._bots: dict[tuple[str | None, str | None, bool], tuple[float, Bot]] = {}
 
     @property
@@ -66,6 +74,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         if not installation.bot_token or not installation.bot_id or not installation.bot_user_id:
             raise ValueError("studybot installs need a bot token (check the app's bot scopes)")
         await self.async_save_bot(installation.to_bot(), installer=installation.user_id)
+        if self._on_install is not None:
+            await self._on_install(installation)
 
     async def async_save_bot(self, bot: Bot, installer: str | None = None) -> None:
         """Insert or refresh a workspace's bot (also after a token rotation, which has no

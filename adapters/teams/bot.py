@@ -46,6 +46,7 @@ from bot.service.commands import Actor, RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.events import first_delivery
+from bot.service.lifecycle import record_installation, record_removal
 from bot.service.schedules import save_schedule_for
 from bot.service.views import AnswerStatus
 
@@ -118,11 +119,14 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             names = await place_names(self.core, turn_context, who)
             await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
             installer = await self._first_admin(who, names)
+            await self._installed(who, names)
         await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
 
     async def _removed(self, who: TurnIdentity) -> None:
         """The app left a team: pause its schedules, tell the admins, forget the references."""
         admins = await pause_removed_team(self.core, who)
+        where = who.team_name or who.place_name
+        await record_removal(self.core, who.channel.platform, who.tenant_id, where)
         await forget_team(self.core, who.tenant_id, who.team_id, who.conversation_id)
         await tell_admins(self.core, who, admins, who.team_name or who.place_name)
 
@@ -152,6 +156,14 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         names = await place_names(self.core, turn_context, who)
         await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
         await self._first_admin(who, names)
+        await self._installed(who, names)
+
+    async def _installed(self, who: TurnIdentity, names: PlaceNames) -> None:
+        """The audit trail's install entry: once per team, whichever event Teams sends first."""
+        where = who.team_name or names.team
+        await record_installation(
+            self.core, who.channel.platform, who.tenant_id, names.org, who.user_id, where
+        )
 
     async def on_message_activity(self, turn_context: Any) -> None:
         who = identify(turn_context.activity)

@@ -25,6 +25,7 @@ from bot.drop_life.work import EngineSettings, Work
 from bot.observability.tracing import tracer
 from bot.service.context import Core
 from bot.service.engine_clock import ClockSkewError, EngineClock
+from bot.service.audit import purge_audit
 from bot.service.events import forget_old_events
 from bot.service.pacing import Pacer
 
@@ -138,8 +139,10 @@ class DeliveryEngine:
         return await self._digests.post_due()
 
     async def _prune_events(self) -> None:
-        """Forget handled platform event ids once they are too old to be retried (hourly)."""
+        """Hourly: forget handled platform event ids once they are too old to be retried, and
+        audit entries older than the retention period."""
         now = self.clock.now()
         if self._events_pruned_at is None or now - self._events_pruned_at >= PRUNE_EVERY:
             await forget_old_events(self.core)
+            await purge_audit(self.core, now, self.settings.audit_days)
             self._events_pruned_at = now

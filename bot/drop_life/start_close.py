@@ -25,7 +25,8 @@ from bot.drop_life.states import (
     move,
 )
 from bot.errors import InvalidInputError
-from bot.service import policy
+from bot.service import audit, policy
+from bot.service.audit import AuditAction
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.directory import find_team
@@ -75,6 +76,11 @@ async def start_drop(core: Core, cmd: StartDrop, *, held_by: str | None = None) 
         (card,) = await create_drops(core, conn, [plan])
         if card is None:
             raise InvalidInputError("Another drop was started at the same moment; try again.")
+        if cmd.actor is not None:
+            await audit.record(
+                conn, team.org_id, cmd.actor, AuditAction.DROP_POSTED, team.name, now,
+                after={"question": card.seq, "drop": card.drop_id, "focus": focus},
+            )  # fmt: skip
         return card
 
 
@@ -107,12 +113,21 @@ async def close_drop(core: Core, cmd: CloseDrop) -> tuple[DropRecord, RevealCard
                 lease_until=None,
             )
             drop = await get_drop(conn, drop.id)  # skipped, or posted or being posted meanwhile
+        closed = False
         if drop.status == OPEN:
             closes_at = min(drop.closes_at, now)
             if await move(conn, drop.id, OPEN, CLOSED, closed_at=now, closes_at=closes_at):
                 drop = replace(drop, status=CLOSED, closes_at=closes_at)
+                closed = True
             else:  # closed by someone else meanwhile
                 drop = await get_drop(conn, drop.id)
+        if cmd.actor is not None and (closed or skipped):
+            team = await find_team(conn, drop.channel)
+            await audit.record(
+                conn, team.org_id, cmd.actor, AuditAction.DROP_CLOSED, team.name, now,
+                before={"question": drop.seq, "status": "open" if closed else "pending"},
+                after={"status": "closed" if closed else "skipped"},
+            )  # fmt: skip
         if (
             drop.status in SHOWN
             and drop.scored_at is None

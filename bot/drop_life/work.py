@@ -25,6 +25,7 @@ class EngineSettings:
     slice_size: int = 100  # drops claimed at once, so that replicas share a minute's fan-out
     database_clock: bool = False  # take "now" from the database server (PostgreSQL)
     lookup_interval: timedelta = timedelta(minutes=1)  # history lookups per workspace, at most
+    audit_days: int = 365  # the audit trail keeps entries this long (STUDYBOT_AUDIT_DAYS)
 
 
 class Work:

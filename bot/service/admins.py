@@ -8,7 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.ports import ChannelRef
-from bot.service import policy  # the module: the policy reads is_study_admin from here
+from bot.service import (
+    audit,
+    policy,  # the module: the policy reads is_study_admin from here
+)
+from bot.service.audit import AuditAction
 from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.service.directory import find_team, upsert_member
@@ -31,6 +35,11 @@ async def set_study_admin(
         member_id = await _known_member(conn, team.org_id, user_id) if not display_name else None
         if member_id is None:
             member_id = await upsert_member(conn, team.org_id, user_id, display_name, now)
+        was = await conn.scalar(
+            select(team_members.c.is_admin).where(
+                team_members.c.team_id == team.id, team_members.c.member_id == member_id
+            )
+        )
         stmt = insert_for(conn, team_members).values(
             team_id=team.id,
             member_id=member_id,
@@ -46,6 +55,12 @@ async def set_study_admin(
                 set_={"is_admin": admin},
             )
         )
+        if bool(was) != admin:  # a change: the trail keeps it (asking twice records once)
+            action = AuditAction.ADMIN_ADDED if admin else AuditAction.ADMIN_REMOVED
+            await audit.record(
+                conn, team.org_id, actor, action, f"{display_name or user_id} in {team.name}",
+                now, before={"study admin": bool(was)}, after={"study admin": admin},
+            )  # fmt: skip
 
 
 async def is_study_admin(core: Core, channel: ChannelRef, user_id: str) -> bool:

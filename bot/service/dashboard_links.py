@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import StudybotError
+from bot.errors import NotFoundError, StudybotError
 from bot.ports import ChannelRef
-from bot.service import policy
+from bot.service import audit, policy
+from bot.service.audit import AuditAction
 from bot.service.commands import Actor
 from bot.service.context import Core
+from bot.service.org_teams import find_org_id
 
 DASHBOARD_OFF = (
     "The dashboard is off on this studybot service; its operator turns it on by setting "
@@ -42,4 +44,14 @@ async def issue_dashboard_link(
     decision = await policy.authorize(core, actor, policy.Action.ISSUE_DASHBOARD_LINK, channel)
     role = decision.role or policy.MANAGER
     url = core.dashboard_links(platform=actor.platform, workspace=actor.org_external_id, role=role)
+    async with core.db.write() as conn:  # the trail keeps who got which role, never the link
+        try:
+            org_id, org_name = await find_org_id(conn, actor.platform, actor.org_external_id)
+        except NotFoundError:
+            org_id = None
+        if org_id is not None:
+            await audit.record(
+                conn, org_id, actor, AuditAction.LINK_ISSUED, org_name, core.clock.now(),
+                after={"role": role, "valid for": "24 hours"},
+            )  # fmt: skip
     return DashboardLink(role, url)

@@ -34,12 +34,9 @@ async def register_team(core: Core, cmd: RegisterTeam) -> TeamRecord:
         raise InvalidInputError(f"timezone: {exc}") from None
     now = core.clock.now()
     async with core.db.write() as conn:
-        org_id = await _upsert_returning_id(
-            conn,
-            organisations,
-            {"platform": cmd.channel.platform, "external_id": cmd.channel.org_external_id},
-            {"name": cmd.org_name[:200], "active": True},
-            {"created_at": now},
+        channel = cmd.channel
+        org_id = await upsert_organisation(
+            conn, channel.platform, channel.org_external_id, cmd.org_name, now
         )
         team_id = await _upsert_returning_id(
             conn,
@@ -100,6 +97,19 @@ async def find_member(conn: AsyncConnection, org_id: int, user_id: str) -> tuple
     if row is None:
         raise NotFoundError("You have no answers here yet: answer a question first.")
     return row.id, row.display_name
+
+
+async def upsert_organisation(
+    conn: AsyncConnection, platform: str, external_id: str, name: str, now: datetime
+) -> int:
+    """Register the workspace or tenant (or refresh its name); it is active from now on."""
+    return await _upsert_returning_id(
+        conn,
+        organisations,
+        {"platform": platform, "external_id": external_id},
+        {"name": name[:200], "active": True},
+        {"created_at": now},
+    )
 
 
 async def _upsert_returning_id(

@@ -1,11 +1,53 @@
-"""An organisation's life on a platform: switching it off when the app is removed from it."""
+"""An organisation's life on a platform: the app installed in it, and switched off when the app
+is removed from it; both leave an entry in its audit trail."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from bot.service import audit
+from bot.service.audit import AuditAction
+from bot.service.commands import Actor
 from bot.service.context import Core
+from bot.service.directory import upsert_organisation
 from bot.storage.tables import organisations
+
+
+async def record_installation(
+    core: Core,
+    platform: str,
+    external_id: str,
+    org_name: str,
+    installer_id: str | None,
+    where: str | None = None,
+) -> None:
+    """The app was installed in a workspace, or in a team of a tenant (`where`), by
+    `installer_id` when the platform says who: the organisation is registered and active, and
+    its audit trail says so once (Teams reports one install twice)."""
+    now = core.clock.now()
+    target = where or org_name
+    async with core.db.write() as conn:
+        org_id = await upsert_organisation(conn, platform, external_id, org_name, now)
+        if await audit.last_lifecycle(conn, org_id, target) != AuditAction.INSTALLED:
+            who = Actor(platform, external_id, installer_id or "unknown")
+            await audit.record(conn, org_id, who, AuditAction.INSTALLED, target, now)
+
+
+async def record_removal(core: Core, platform: str, external_id: str, where: str) -> None:
+    """The app was removed from a team of a tenant (the tenant itself stays active)."""
+    async with core.db.write() as conn:
+        org_id = await conn.scalar(
+            select(organisations.c.id)
+            .where(organisations.c.platform == platform)
+            .where(organisations.c.external_id == external_id)
+        )
+        if org_id is not None and await audit.last_lifecycle(conn, org_id, where) != (
+            AuditAction.UNINSTALLED
+        ):
+            await audit.record(
+                conn, org_id, Actor.the_service(), AuditAction.UNINSTALLED, where,
+                core.clock.now(),
+            )  # fmt: skip
 
 
 async def deactivate_organisation(core: Core, platform: str, external_id: str) -> bool:
@@ -14,13 +56,27 @@ async def deactivate_organisation(core: Core, platform: str, external_id: str) -
     Registering a team again (the bot is invited back) makes it active again.
     """
     async with core.db.write() as conn:
-        result = await conn.execute(
-            update(organisations)
+        row = (
+            await conn.execute(
+                update(organisations)
+                .where(organisations.c.platform == platform)
+                .where(organisations.c.external_id == external_id)
+                .where(organisations.c.active.is_(True))
+                .values(active=False)
+                .returning(organisations.c.id, organisations.c.name)
+            )
+        ).first()
+        if row is not None:  # the platform does not say who removed it
+            await audit.record(
+                conn, row.id, Actor.the_service(), AuditAction.UNINSTALLED, row.name,
+                core.clock.now(),
+            )  # fmt: skip
+        registered = row is not None or await conn.scalar(
+            select(organisations.c.id)
             .where(organisations.c.platform == platform)
             .where(organisations.c.external_id == external_id)
-            .values(active=False)
         )
-    return bool(result.rowcount)
+    return bool(registered)
 
 
 async def is_active(core: Core, platform: str, external_id: str) -> bool:

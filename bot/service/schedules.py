@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.schedule import RevealMode, Schedule, parse_schedule
+from bot.domain.schedule import WEEKDAYS, RevealMode, Schedule, parse_schedule
 from bot.errors import FieldErrors, NotFoundError
 from bot.ports import ChannelRef
-from bot.service import policy
+from bot.service import audit, policy
+from bot.service.audit import AuditAction
 from bot.service.commands import Actor, RegisterTeam, SaveSchedule
 from bot.service.context import Core
 from bot.service.directory import find_team, register_team, set_team_timezone
@@ -47,12 +48,42 @@ async def save_schedule(core: Core, cmd: SaveSchedule) -> Schedule:
     }
     async with core.db.write() as conn:
         team = await find_team(conn, cmd.channel)
+        old = await _stored(conn, team.id)
         stmt = insert_for(conn, schedules).values(team_id=team.id, created_at=now, **values)
         await conn.execute(
             stmt.on_conflict_do_update(index_elements=[schedules.c.team_id], set_=values)
         )
         await set_team_timezone(conn, team.id, schedule.timezone)
+        action = AuditAction.SCHEDULE_CREATED if old is None else AuditAction.SCHEDULE_EDITED
+        await audit.record(
+            conn, team.org_id, cmd.actor, action, team.name, now,
+            before=described(old), after=described(schedule),
+        )  # fmt: skip
     return schedule
+
+
+def described(schedule: Schedule | None) -> dict[str, object] | None:
+    """A schedule as the audit trail shows it, in the words its forms use."""
+    if schedule is None:
+        return None
+    return {
+        "days": ",".join(schedule.day_names()),
+        "time": f"{schedule.local_time:%H:%M}",
+        "timezone": schedule.timezone,
+        "answers open": schedule.window_text(),
+        "reveal": schedule.reveal_mode.value,
+        "focus": schedule.focus_domain or "all domains",
+        "running": schedule.active,
+        "digest": "off" if schedule.digest_weekday is None else WEEKDAYS[schedule.digest_weekday],
+        "from": schedule.start_date.isoformat() if schedule.start_date else None,
+        "until": schedule.end_date.isoformat() if schedule.end_date else None,
+        "skipped dates": sorted(d.isoformat() for d in schedule.skip_dates),
+    }
+
+
+async def _stored(conn: AsyncConnection, team_id: int) -> Schedule | None:
+    row = (await conn.execute(select(schedules).where(schedules.c.team_id == team_id))).first()
+    return schedule_from_row(row) if row else None
 
 
 PlaceOf = Callable[[], Awaitable[RegisterTeam]]
@@ -90,15 +121,22 @@ async def set_schedule_active(
     core: Core, channel: ChannelRef, active: bool, *, actor: Actor
 ) -> Schedule:
     await policy.authorize(core, actor, Action.PAUSE_SCHEDULE, channel)
+    now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
+        old = await _stored(conn, team.id)
         result = await conn.execute(
             update(schedules)
             .where(schedules.c.team_id == team.id)
-            .values(active=active, updated_at=core.clock.now())
+            .values(active=active, updated_at=now)
         )
         if not result.rowcount:
             raise NotFoundError("This channel has no schedule yet; create one first.")
+        action = AuditAction.SCHEDULE_RESUMED if active else AuditAction.SCHEDULE_PAUSED
+        await audit.record(
+            conn, team.org_id, actor, action, team.name, now,
+            before={"running": old.active if old else None}, after={"running": active},
+        )  # fmt: skip
         return await _load(conn, team.id)
 
 
@@ -276,9 +314,14 @@ async def remove_schedule(core: Core, channel: ChannelRef, *, actor: Actor) -> N
     await policy.authorize(core, actor, Action.REMOVE_SCHEDULE, channel)
     async with core.db.write() as conn:
         team = await find_team(conn, channel)
+        old = await _stored(conn, team.id)
         result = await conn.execute(delete(schedules).where(schedules.c.team_id == team.id))
         if not result.rowcount:
             raise NotFoundError("This channel has no schedule to remove.")
+        await audit.record(
+            conn, team.org_id, actor, AuditAction.SCHEDULE_REMOVED, team.name,
+            core.clock.now(), before=described(old),
+        )  # fmt: skip
 
 
 async def record_delivery_error(core: Core, schedule_id: int, message: str) -> None:
