@@ -23,9 +23,9 @@ from bot.drop_life.posting import Poster
 from bot.drop_life.revealing import Revealer
 from bot.drop_life.work import EngineSettings, Work
 from bot.observability.tracing import tracer
+from bot.service.audit import purge_audit
 from bot.service.context import Core
 from bot.service.engine_clock import ClockSkewError, EngineClock
-from bot.service.audit import purge_audit
 from bot.service.events import forget_old_events
 from bot.service.pacing import Pacer
 
