@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bot.service.drops import close_drop, start_drop
 
+from bot.drop_life.start_close import close_drop, start_drop
 from bot.errors import NotAllowedError
 from bot.ports import ChannelRef
 from bot.service.admins import set_study_admin

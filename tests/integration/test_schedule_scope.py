@@ -16,6 +16,7 @@ from bot.service.schedules import (
     set_schedule_active,
 )
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
+from tests.support.actors import OPERATOR
 
 SECOND = ChannelRef(CHANNEL.platform, CHANNEL.org_external_id, "chan-2")
 THIRD_ORG = ChannelRef(CHANNEL.platform, "org-3", "chan-9")
@@ -25,7 +26,7 @@ FIELDS = {"days": "daily", "time": "09:00", "timezone": "UTC", "window": "8h", "
 async def three_organisations(core: Core) -> None:
     for channel in (CHANNEL, SECOND, OTHER_ORG_CHANNEL, THIRD_ORG):
         await register(core, channel)
-        await save_schedule(core, SaveSchedule(channel, FIELDS))
+        await save_schedule(core, SaveSchedule(channel, FIELDS, actor=OPERATOR))
 
 
 async def test_an_organisation_reads_only_its_own_schedules(core: Core) -> None:
@@ -52,8 +53,10 @@ async def test_the_digest_scan_keeps_running_schedules_of_organisations_with_the
     core: Core,
 ) -> None:
     await three_organisations(core)
-    await set_schedule_active(core, SECOND, False)
-    await save_schedule(core, SaveSchedule(OTHER_ORG_CHANNEL, {**FIELDS, "digest": "off"}))
+    await set_schedule_active(core, SECOND, False, actor=OPERATOR)
+    await save_schedule(
+        core, SaveSchedule(OTHER_ORG_CHANNEL, {**FIELDS, "digest": "off"}, actor=OPERATOR)
+    )
     await deactivate_organisation(core, THIRD_ORG.platform, THIRD_ORG.org_external_id)
     assert [r.channel for r in await schedules_of_every_org_for_digests(core)] == [CHANNEL]
 

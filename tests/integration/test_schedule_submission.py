@@ -9,6 +9,7 @@ from bot.service.commands import RegisterTeam, SaveSchedule
 from bot.service.context import Core
 from bot.service.schedules import get_schedule, save_schedule_for
 from tests.conftest import CHANNEL, register
+from tests.support.actors import OPERATOR
 
 FORM = {"days": "mon,wed", "time": "09:30", "timezone": "Europe/Berlin", "window": "8h"}
 
@@ -20,7 +21,7 @@ async def test_valid_fields_register_the_place_and_save_the_schedule(core: Core)
         asked.append("names")
         return RegisterTeam(CHANNEL, "Contoso", "Study room")
 
-    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, FORM), place)
+    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, FORM, actor=OPERATOR), place)
     assert asked == ["names"]
     assert submitted.errors == {}
     assert submitted.saved is not None
@@ -37,7 +38,7 @@ async def test_wrong_fields_come_back_and_nothing_is_registered_or_saved(core: C
         return RegisterTeam(CHANNEL, "Contoso", "Study room")
 
     bad = {**FORM, "days": "someday", "timezone": "Mars/Base"}
-    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, bad), place)
+    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, bad, actor=OPERATOR), place)
     assert submitted.saved is None
     assert submitted.errors["days"].startswith("unknown day 'someday'")
     assert submitted.errors["timezone"].startswith("unknown time zone 'Mars/Base'")
@@ -49,7 +50,7 @@ async def test_wrong_fields_come_back_and_nothing_is_registered_or_saved(core: C
 
 async def test_without_a_place_the_channel_must_be_registered_already(core: Core) -> None:
     with pytest.raises(NotFoundError):
-        await save_schedule_for(core, SaveSchedule(CHANNEL, FORM))
+        await save_schedule_for(core, SaveSchedule(CHANNEL, FORM, actor=OPERATOR))
     await register(core)
-    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, FORM))
+    submitted = await save_schedule_for(core, SaveSchedule(CHANNEL, FORM, actor=OPERATOR))
     assert submitted.saved == await get_schedule(core, CHANNEL)

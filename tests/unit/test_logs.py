@@ -73,6 +73,8 @@ def test_no_secret_link_or_response_url_reaches_any_log(
 ) -> None:
     stream = capture(root, fmt)
     log = logging.getLogger(logger)
+    saved = log.handlers, log.propagate  # uvicorn's own set-up (another test ran it) is undone
+    log.handlers, log.propagate = [], True
     log.setLevel(logging.DEBUG)
     try:
         log.debug(
@@ -84,6 +86,7 @@ def test_no_secret_link_or_response_url_reaches_any_log(
             log.exception("a failure")
     finally:
         log.setLevel(logging.NOTSET)
+        log.handlers, log.propagate = saved
     text = stream.getvalue()
     assert "a failure" in text
     assert "RuntimeError" in text  # the traceback is there, without what it carried

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from bot.service.commands import SaveSchedule
 from bot.service.context import Core
 from bot.service.schedules import save_schedule
+from tests.support.actors import OPERATOR
 from tests.web.dashboard_support import ALPHA, ALPHA_2, BETA, seed, sign_in, token
 
 # Tables that grow with every organisation; a SCAN of one makes each page cost more per tenant.
@@ -28,7 +29,7 @@ async def test_no_page_scans_every_organisations_rows(core: Core, web: httpx.Asy
         return  # the plans are SQLite's; PostgreSQL's depend on its statistics
     await seed(core, drops=2)
     for channel in (ALPHA, ALPHA_2, BETA):
-        await save_schedule(core, SaveSchedule(channel, SCHEDULE))
+        await save_schedule(core, SaveSchedule(channel, SCHEDULE, actor=OPERATOR))
     statements: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
