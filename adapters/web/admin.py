@@ -84,6 +84,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
         schedule = await get_schedule(core, team.channel)
+        records = await list_schedules(core, team.channel) if schedule is not None else []
         return render(
             request,
             "dashboard/schedule.html",
@@ -91,6 +92,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
                 "grant": grant,
                 "team": team,
                 "schedule": schedule,
+                "record": records[0] if records else None,
                 "values": values if values is not None else schedule_form_values(schedule),
                 "errors": errors or {},
                 "message": message,

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.delivery_advice import what_to_do
 from bot.domain.schedule import RevealMode, Schedule, parse_schedule
 from bot.errors import FieldErrors, NotFoundError
 from bot.ports import ChannelRef
@@ -128,6 +129,7 @@ class MissedOccurrence:
     due_at: datetime
     status: str  # "skipped" or "failed"
     reason: str
+    what_to_do: str = ""  # what a study admin can do about it (bot/domain/delivery_advice.py)
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ async def list_schedules(
         )
     async with core.db.read() as conn:
         rows = (await conn.execute(query)).all()
-        missed = await _missed(conn, [row.id for row in rows]) if with_missed else {}
+        platforms = {row.id: row.platform for row in rows}
+        missed = await _missed(conn, platforms) if with_missed else {}
     return [
         ScheduleRecord(
             id=row.id,
@@ -187,10 +190,12 @@ async def list_schedules(
 
 
 async def _missed(
-    conn: AsyncConnection, schedule_ids: list[int]
+    conn: AsyncConnection, platforms: dict[int, str]
 ) -> dict[int, list[MissedOccurrence]]:
-    """Skipped and failed occurrences of these schedules, newest first."""
+    """Skipped and failed occurrences of these schedules (by id, with their platform), newest
+    first, each with what a study admin can do about it."""
     found: dict[int, list[MissedOccurrence]] = {}
+    schedule_ids = list(platforms)
     if not schedule_ids:
         return found
     skipped = await conn.execute(
@@ -207,9 +212,9 @@ async def _missed(
     )
     for status, rows in (("skipped", skipped), ("failed", failed)):
         for schedule_id, due_at, reason in rows:
-            found.setdefault(schedule_id, []).append(
-                MissedOccurrence(due_at, status, reason or "not recorded")
-            )
+            why = reason or "not recorded"
+            advice = what_to_do(why, platforms[schedule_id], status)
+            found.setdefault(schedule_id, []).append(MissedOccurrence(due_at, status, why, advice))
     for items in found.values():
         items.sort(key=lambda m: m.due_at, reverse=True)
     return found
