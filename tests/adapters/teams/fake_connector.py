@@ -136,7 +136,11 @@ class FakeConnector:
             return failure.status, extra, _error(failure.code, f"fake failure {failure.code}")
         payload = json.loads(body or b"{}")
         members = payload.get("members") or []
-        tenant = payload.get("tenantId") or (payload.get("channelData") or {}).get("tenant", {})
+        tenant = (
+            payload.get("tenantId")
+            or payload.get("tenantID")  # as botbuilder serializes ConversationParameters
+            or (payload.get("channelData") or {}).get("tenant", {})
+        )
         tenant_id = tenant.get("id") if isinstance(tenant, dict) else tenant
         if payload.get("isGroup") or len(members) != 1 or not members[0].get("id"):
             return 400, {}, _error("BadArgument", "a personal chat needs exactly one member")
