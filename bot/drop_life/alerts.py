@@ -64,12 +64,12 @@ async def _alert(core: Core, drop: DropRecord, reason: str, now: datetime) -> in
             drop.channel,
         )
         return 0
+    platform = core.platform(drop.channel.platform)  # LookupError (logged) before the day is used
     if not await _claim_day(core, drop, now):
         log.info("the study admins of %s were already told of a failed drop today", drop.channel)
         return 0
     team_name = await _team_name(core, drop)
     text = alert_text(team_name, drop.seq, reason, drop.channel.platform)
-    platform = core.platform(drop.channel.platform)
     told = 0
     for admin in admins:
         if await _tell(platform, drop, admin, text):
