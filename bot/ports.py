@@ -72,6 +72,11 @@ class ChatPlatform(Protocol):
         """Post last week's leaderboards; return the message id."""
         ...
 
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        """Send one person of the channel's organisation a private message in their own chat
+        with the app (a Slack DM, a Teams personal chat); return its message id."""
+        ...
+
 
 class DashboardLinks(Protocol):
     """Makes a signed, expiring dashboard link for one organisation and role (see adapters/web)."""

@@ -52,6 +52,8 @@ class FakePlatform:
     digests: list[tuple[ChannelRef, WeeklyDigest]] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)  # raised by the next calls
     lookups: list[tuple[ChannelRef, int, datetime | None]] = field(default_factory=list)
+    directs: list[tuple[ChannelRef, str, str]] = field(default_factory=list)  # channel, user, text
+    direct_failures: list[Exception] = field(default_factory=list)  # raised by the next DMs
 
     def _maybe_fail(self) -> None:
         if self.failures:
@@ -80,6 +82,13 @@ class FakePlatform:
         message_id = await self.post_text(channel, weekly_digest_text(digest))
         self.digests.append((channel, digest))
         return message_id
+
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        """A private message to one person; fails apart from the channel posts."""
+        if self.direct_failures:
+            raise self.direct_failures.pop(0)
+        self.directs.append((channel, user_id, text))
+        return f"direct-{len(self.directs)}"
 
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None

@@ -94,6 +94,14 @@ class SlackPlatform:
     async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
         return await self._post(channel, weekly_digest_message(digest), "post the weekly digest")
 
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        """A message in the app's direct conversation with the person (the Messages tab of its
+        App Home): chat.postMessage with their user id as the channel, under chat:write."""
+        if not user_id:
+            raise DeliveryError("no Slack user id to send a private message to", permanent=True)
+        message = text_message(text)
+        return await self._post(channel, message, "send a private message", to=user_id)
+
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None
     ) -> str | None:
@@ -140,10 +148,13 @@ class SlackPlatform:
         except Exception as exc:
             raise translate(exc, action) from exc
 
-    async def _post(self, channel: ChannelRef, message: dict[str, Any], action: str) -> str:
+    async def _post(
+        self, channel: ChannelRef, message: dict[str, Any], action: str, *, to: str | None = None
+    ) -> str:
+        """Post in the channel, or (`to`, a user id) in the app's DM with that person."""
         client = await self._client(channel)
         try:
-            response = await client.chat_postMessage(channel=channel.channel_id, **message)
+            response = await client.chat_postMessage(channel=to or channel.channel_id, **message)
         except Exception as exc:
             raise translate(exc, action) from exc
         ts = response.get("ts")

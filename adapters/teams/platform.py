@@ -13,7 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.schema import ConversationReference  # type: ignore[import-untyped]
+from botbuilder.schema import (  # type: ignore[import-untyped]
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
 
 from adapters import plain_text
 from adapters.teams import render
@@ -113,6 +118,38 @@ class TeamsPlatform:
     async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
         summary = plain_text.digest_title(digest)
         return await self._send(channel, card_activity(render.weekly_digest_card(digest), summary))
+
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        """A message in the person's personal chat with the app, found through the channel's
+        team: the member (their Entra object id) is looked up in the team's roster for their
+        Teams id, then the 1:1 conversation is created (Teams hands back the existing one) and
+        the text sent there, all on the team's service URL and tenant."""
+        if not user_id:
+            raise DeliveryError("no Teams user id to send a private message to", permanent=True)
+
+        async def send(turn_context: Any, place: Place) -> Any:
+            client = turn_context.turn_state.get(self._adapter.BOT_CONNECTOR_CLIENT_KEY)
+            member = await client.conversations.get_conversation_member(place.roster, user_id)
+            bot = turn_context.activity.recipient
+            tenant = {"id": place.tenant_id}
+            created = await client.conversations.create_conversation(
+                ConversationParameters(
+                    is_group=False,
+                    bot=bot,
+                    members=[ChannelAccount(id=member.id)],
+                    tenant_id=place.tenant_id,
+                    channel_data={"tenant": tenant},
+                )
+            )
+            activity = text_activity(text)
+            activity.from_property = bot
+            activity.conversation = ConversationAccount(
+                id=created.id, conversation_type="personal", tenant_id=place.tenant_id
+            )
+            activity.channel_data = {"tenant": tenant}
+            return await client.conversations.send_to_conversation(created.id, activity)
+
+        return _message_id(await self._run(channel, "send a private message", send))
 
     async def _send(self, channel: ChannelRef, activity: Any) -> str:
         response = await self._run(channel, "post", lambda tc, _place: tc.send_activity(activity))

@@ -21,7 +21,13 @@ from bot.packs.stats import pack_stats
 from bot.service.commands import SaveSchedule
 from bot.service.org_teams import list_org_teams
 from bot.service.policy import Action
-from bot.service.schedules import get_schedule, org_schedules, save_schedule, set_schedule_active
+from bot.service.schedules import (
+    channel_schedules,
+    get_schedule,
+    org_schedules,
+    save_schedule,
+    set_schedule_active,
+)
 
 FIELDS = (
     "days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain",
@@ -81,6 +87,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
         schedule = await get_schedule(core, team.channel)
+        records = await channel_schedules(core, team.channel) if schedule is not None else []
         return render(
             request,
             "dashboard/schedule.html",
@@ -88,6 +95,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
                 "grant": grant,
                 "team": team,
                 "schedule": schedule,
+                "record": records[0] if records else None,
                 "values": values if values is not None else schedule_form_values(schedule),
                 "errors": errors or {},
                 "message": message,

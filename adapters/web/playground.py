@@ -46,11 +46,13 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 class PlaygroundPlatform:
     """The playground's side of the chat-platform port: the page reads drops from the core.
 
-    The page does not show channel messages; they are kept, in plain text, in `messages`.
+    The page does not show channel messages; they are kept, in plain text, in `messages`, and
+    private messages to a person (delivery alerts) in `directs`.
     """
 
     platform: str = "web"
     messages: list[str] = field(default_factory=list)
+    directs: list[tuple[str, str]] = field(default_factory=list)  # (user id, text)
 
     async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
         return f"web-{card.drop_id}"
@@ -67,6 +69,10 @@ class PlaygroundPlatform:
 
     async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
         return await self.post_text(channel, weekly_digest_text(digest))
+
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        self.directs.append((user_id, text))
+        return f"web-direct-{len(self.directs)}"
 
 
 async def register_playground(core: Core) -> None:

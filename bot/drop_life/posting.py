@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 from sqlalchemy import and_, bindparam, func, select, update
 
 from bot.domain.backoff import retry_delay
+from bot.drop_life.alerts import alert_admins
 from bot.drop_life.leases import Leases
 from bot.drop_life.reading import DropRecord, card_of, load_drops
 from bot.drop_life.states import CLOSED, FAILED, OPEN, PENDING, remove_unposted, transition
@@ -305,12 +306,16 @@ class Poster:
         return "retry"
 
     async def _give_up(self, drop: DropRecord, reason: str) -> None:
+        """Fail the drop for good, show why on its schedule and tell the channel's study admins
+        (at most once a day; a failing alert is logged, never raised)."""
         log.error("drop %s to %s failed: %s", drop.id, drop.channel, reason)
-        await self.leases.release_as(drop.id, PENDING, FAILED, last_error=reason[:500])
+        moved = await self.leases.release_as(drop.id, PENDING, FAILED, last_error=reason[:500])
         if drop.schedule_id is not None:
             await record_delivery_error(
                 self.core, drop.schedule_id, f"Question #{drop.seq}: {reason}"
             )
+        if moved:
+            await alert_admins(self.core, drop, reason[:500], self.clock.now())
 
     async def _skip(self, drop: DropRecord, reason: str) -> None:
         """Too late to post: a scheduled occurrence becomes a skipped one (with its reason), a

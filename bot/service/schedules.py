@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.delivery_advice import what_to_do
 from bot.domain.schedule import WEEKDAYS, RevealMode, Schedule, parse_schedule
 from bot.errors import FieldErrors, NotFoundError
 from bot.ports import ChannelRef
@@ -173,6 +174,7 @@ class MissedOccurrence:
     due_at: datetime
     status: str  # "skipped" or "failed"
     reason: str
+    what_to_do: str = ""  # what a study admin can do about it (bot/domain/delivery_advice.py)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,8 @@ async def _missed(
     conn: AsyncConnection, rows: Sequence[Row[Any]]
 ) -> dict[int, list[MissedOccurrence]]:
     """Skipped and failed occurrences of these schedules, newest first (the failed drops are
-    found through their teams' index, not among every organisation's failed drops)."""
+    found through their teams' index, not among every organisation's failed drops), each with
+    what a study admin can do about it."""
     found: dict[int, list[MissedOccurrence]] = {}
     if not rows:
         return found
@@ -299,11 +302,12 @@ async def _missed(
             drops.c.schedule_id.in_(schedule_ids),
         )
     )
+    platforms = {row.id: row.platform for row in rows}
     for status, result in (("skipped", skipped), ("failed", failed)):
         for schedule_id, due_at, reason in result:
-            found.setdefault(schedule_id, []).append(
-                MissedOccurrence(due_at, status, reason or "not recorded")
-            )
+            why = reason or "not recorded"
+            advice = what_to_do(why, platforms[schedule_id], status)
+            found.setdefault(schedule_id, []).append(MissedOccurrence(due_at, status, why, advice))
     for items in found.values():
         items.sort(key=lambda m: m.due_at, reverse=True)
     return found

@@ -223,6 +223,19 @@ member_stats = Table(
     PrimaryKeyConstraint("team_id", "period", "period_start", "domain_id", "member_id"),
 )
 
+# Study admins told that a drop of their channel failed for good: one row per team and local day
+# (the team's time zone), claimed by an INSERT that only one replica can make, so that they are
+# told at most once per channel per day whatever the number of replicas or restarts.
+drop_alerts = Table(
+    "drop_alerts",
+    metadata,
+    Column("team_id", Integer, ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("drop_id", Integer, nullable=False),  # the failure they were told about
+    Column("alerted_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("team_id", "local_date"),
+)
+
 # Platform events already handled (Slack event_id, Teams activity id): retried deliveries and
 # several replicas handle each event once.
 processed_events = Table(

@@ -30,6 +30,7 @@ class ChatState:
     posts: list[dict[str, object]] = field(default_factory=list)
     updates: list[dict[str, object]] = field(default_factory=list)
     texts: list[dict[str, object]] = field(default_factory=list)
+    directs: list[dict[str, object]] = field(default_factory=list)
     rejected: int = 0
     by_drop: dict[tuple[str, str, int], str] = field(default_factory=dict)
     channel_last: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -95,6 +96,10 @@ def build_app(state: ChatState) -> Starlette:
         state.texts.append(await request.json())
         return JSONResponse({"ok": True, "ts": f"text-{len(state.texts)}"})
 
+    async def direct(request: Request) -> JSONResponse:
+        state.directs.append(await request.json())
+        return JSONResponse({"ok": True, "ts": f"direct-{len(state.directs)}"})
+
     async def archived(request: Request) -> JSONResponse:
         return JSONResponse({"ok": False, "error": "is_archived"}, status_code=404)
 
@@ -104,6 +109,7 @@ def build_app(state: ChatState) -> Starlette:
                 "posts": state.posts,
                 "updates": len(state.updates),
                 "texts": len(state.texts),
+                "directs": len(state.directs),
                 "rejected": state.rejected,
             }
         )
@@ -114,6 +120,7 @@ def build_app(state: ChatState) -> Starlette:
             Route("/chat/find", find),
             Route("/chat/update", update, methods=["POST"]),
             Route("/chat/text", text, methods=["POST"]),
+            Route("/chat/direct", direct, methods=["POST"]),
             Route("/archived/chat/post", archived, methods=["POST"]),
             Route("/stats", stats),
         ]

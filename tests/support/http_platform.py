@@ -81,6 +81,14 @@ class HttpChatPlatform:
     async def post_weekly_digest(self, channel: ChannelRef, digest: WeeklyDigest) -> str:
         return await self.post_text(channel, weekly_digest_text(digest))
 
+    async def post_direct(self, channel: ChannelRef, user_id: str, text: str) -> str:
+        data = await self._call(
+            "POST",
+            "/chat/direct",
+            json={"org": channel.org_external_id, "user": user_id, "text": text},
+        )
+        return str(data["ts"])
+
     async def find_question(
         self, channel: ChannelRef, drop_id: int, since: datetime | None = None
     ) -> str | None:

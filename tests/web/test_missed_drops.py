@@ -79,3 +79,36 @@ async def test_the_admin_page_and_the_api_show_them_to_their_organisation_only(
     other = {"Authorization": f"Bearer {token('manager', 'T-BETA', now=core.clock.now())}"}
     (beta,) = (await web.get("/api/v1/schedules", headers=other)).json()
     assert beta["missed"] == []
+
+
+async def test_the_channels_schedule_page_says_why_each_failed_and_what_to_do(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await with_misses(core)
+    await sign_in(web, core, role="admin")
+    page = (await web.get(f"/admin/teams/{ALPHA.channel_id}/schedule")).text
+    assert "Questions that did not reach the channel" in page
+    assert FAILED in page
+    assert SKIPPED in page
+    assert "What to do: The platform kept refusing or could not be reached" in page
+    assert "What to do: Nothing to do here: studybot was not running" in page
+    listing = (await web.get("/admin/schedules")).text
+    assert "What to do: The platform kept refusing" in listing
+    await sign_in(web, core, role="admin", workspace="T-BETA")  # the same channel id there
+    other = await web.get(f"/admin/teams/{BETA.channel_id}/schedule")
+    assert other.status_code == 200
+    assert FAILED not in other.text
+    assert "Questions that did not reach" not in other.text
+
+
+def test_what_to_do_fits_the_reason_and_the_platform() -> None:
+    from bot.domain.delivery_advice import what_to_do
+
+    assert what_to_do("studybot is not installed in Slack workspace T1", "slack").startswith(
+        "Reinstall studybot in the workspace"
+    )
+    assert what_to_do("Teams refused to post: HTTP 401", "teams").startswith(
+        "Add the studybot app to the team again"
+    )
+    assert "not archived" in what_to_do("Slack refused to post: HTTP 200, is_archived", "slack")
+    assert "still in the team" in what_to_do("Teams refused to post: HTTP 404", "teams")

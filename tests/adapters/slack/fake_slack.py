@@ -3,7 +3,8 @@
 It behaves like the real service where studybot depends on it: bearer-token auth (invalid_auth),
 ok=false error bodies, HTTP 429 with Retry-After and 5xx when scripted, Block Kit validation with
 slack_sdk's models (invalid_blocks), messages that chat.update can only change when they exist,
-OAuth code exchange, and response_url endpoints for ephemeral replies.
+a known user's id as chat.postMessage's channel posting in the app's DM with that person, OAuth
+code exchange, and response_url endpoints for ephemeral replies.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # response_url posts
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    directs: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # user, ts, body
     failures: dict[str, list[Failure | None]] = field(default_factory=dict)  # None: answer as usual
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
     refresh_tokens: dict[str, Workspace] = field(default_factory=dict)  # token rotation
@@ -268,8 +270,12 @@ class FakeSlack:
         if problem:
             return {"ok": False, "error": problem}
         ts = f"{1700000000 + next(self._ts)}.000100"
-        self.messages[(str(params["channel"]), ts)] = dict(params)
-        return {"ok": True, "channel": params["channel"], "ts": ts, "message": params}
+        channel = str(params["channel"])
+        if channel in self.users:  # a user id: Slack posts in the app's DM with that person
+            channel = "D" + channel
+            self.directs.append((str(params["channel"]), ts, dict(params)))
+        self.messages[(channel, ts)] = dict(params)
+        return {"ok": True, "channel": channel, "ts": ts, "message": params}
 
     def _chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
         key = (str(params.get("channel")), str(params.get("ts")))

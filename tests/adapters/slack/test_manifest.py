@@ -35,3 +35,6 @@ def test_the_manifest_matches_the_door() -> None:
         assert url.endswith(EVENTS_PATH)
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    # delivery alerts reach study admins in the app's DM: its Messages tab shows, read-only
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is True

@@ -119,6 +119,40 @@ class FakeConnector:
             page["continuationToken"] = f"page-{size}"
         return 200, {}, page
 
+    def _member(self, key: str) -> dict[str, Any] | None:
+        """A member by Teams id (29:…) or by Entra object id, as Teams finds either."""
+        found = self.members.get(key)
+        if found is None:
+            found = next((m for m in self.members.values() if m["aadObjectId"] == key), None)
+        return found
+
+    def _create_conversation(self, headers: Any, body: bytes) -> tuple[int, dict[str, str], Any]:
+        """POST /v3/conversations (ConversationParameters -> ConversationResourceResponse): a 1:1
+        chat with one member of the tenant; Teams answers with the same chat every time."""
+        with self._lock:
+            failure = self.failures.pop(0) if self.failures else None
+        if failure is not None:
+            extra = {"Retry-After": failure.retry_after} if failure.retry_after else {}
+            return failure.status, extra, _error(failure.code, f"fake failure {failure.code}")
+        payload = json.loads(body or b"{}")
+        members = payload.get("members") or []
+        tenant = (
+            payload.get("tenantId")
+            or payload.get("tenantID")  # as botbuilder serializes ConversationParameters
+            or (payload.get("channelData") or {}).get("tenant", {})
+        )
+        tenant_id = tenant.get("id") if isinstance(tenant, dict) else tenant
+        if payload.get("isGroup") or len(members) != 1 or not members[0].get("id"):
+            return 400, {}, _error("BadArgument", "a personal chat needs exactly one member")
+        if not tenant_id or not (payload.get("bot") or {}).get("id"):
+            return 400, {}, _error("BadArgument", "the tenant id and the bot are required")
+        member = self.members.get(members[0]["id"])
+        if member is None:
+            return 403, {}, _error("Forbidden", "the user is not in a team the bot is in")
+        with self._lock:
+            self.calls.append(Call("CREATE", "", None, payload, headers.get("Authorization")))
+        return 200, {}, {"id": f"a:personal-{member['id']}"}
+
     # --- the service -------------------------------------------------------------------------
     def handle(
         self, method: str, path: str, headers: Any, body: bytes
@@ -138,17 +172,21 @@ class FakeConnector:
                 return 200, {}, team
             if parts[3] == "conversations":
                 return 200, {}, {"conversations": self.channels.get(parts[2], [])}
-        if len(parts) < 3 or parts[:2] != ["v3", "conversations"]:
+        if len(parts) < 2 or parts[:2] != ["v3", "conversations"]:
             return 404, {}, _error("NotFound", f"no route {path}")
         if self.expected_token is not None and headers.get("Authorization") != (
             f"Bearer {self.expected_token}"
         ):
             return 401, {}, _error("Unauthorized", "Authorization has been denied")
+        if len(parts) == 2:
+            if method != "POST":
+                return 405, {}, _error("MethodNotAllowed", method)
+            return self._create_conversation(headers, body)
         conversation = parts[2]
         if method == "GET" and len(parts) == 4 and parts[3] == "pagedmembers":
             return self._paged_members(parts[2], path)
         if method == "GET" and len(parts) == 5 and parts[3] == "members":
-            member = self.members.get(parts[4])
+            member = self._member(parts[4])
             if member is None:
                 return 404, {}, _error("MemberNotFoundInConversation", "member not found")
             return 200, {}, member
