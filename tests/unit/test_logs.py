@@ -73,8 +73,14 @@ def test_no_secret_link_or_response_url_reaches_any_log(
 ) -> None:
     stream = capture(root, fmt)
     log = logging.getLogger(logger)
-    saved = log.handlers, log.propagate  # uvicorn's own set-up (another test ran it) is undone
-    log.handlers, log.propagate = [], True
+    # uvicorn's own set-up (another test in this process ran it) is undone up the hierarchy
+    chain = [
+        logging.getLogger(".".join(logger.split(".")[: n + 1]))
+        for n in range(logger.count(".") + 1)
+    ]
+    saved = [(each, each.handlers, each.propagate, each.disabled) for each in chain]
+    for each in chain:
+        each.handlers, each.propagate, each.disabled = [], True, False
     log.setLevel(logging.DEBUG)
     try:
         log.debug(
@@ -86,7 +92,8 @@ def test_no_secret_link_or_response_url_reaches_any_log(
             log.exception("a failure")
     finally:
         log.setLevel(logging.NOTSET)
-        log.handlers, log.propagate = saved
+        for each, handlers, propagate, disabled in saved:
+            each.handlers, each.propagate, each.disabled = handlers, propagate, disabled
     text = stream.getvalue()
     assert "a failure" in text
     assert "RuntimeError" in text  # the traceback is there, without what it carried
