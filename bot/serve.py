@@ -66,8 +66,9 @@ async def serve(settings: Settings) -> None:
             engines.append(build_engine(core, settings))
             ticker = start_engine(core, settings, engines[0], ticks)
 
-    metrics_server = serve_metrics(settings)
+    metrics_server: MetricsServer | None = None
     try:
+        metrics_server = serve_metrics(settings)
         await start_doors(app)
         settle_heap()
         # on SIGTERM uvicorn stops accepting, lets accepted requests finish, then returns here
@@ -84,6 +85,7 @@ async def serve(settings: Settings) -> None:
         listener.close()
         if metrics_server is not None:
             metrics_server.shutdown()
+            metrics_server.server_close()
     log.info("studybot stopped")
 
 

@@ -154,3 +154,29 @@ async def test_a_rate_limited_post_is_counted_apart(core: Core) -> None:
     with pytest.raises(DeliveryError):
         await core.platform("throttled").post_text(ChannelRef("throttled", "o", "c"), "hi")
     assert counter._value.get() == start + 1
+
+
+async def test_metrics_on_their_own_port(settings_env: dict[str, str]) -> None:
+    import socket
+    import urllib.request
+
+    from bot.errors import SettingsError
+    from bot.serve import serve_metrics
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings.from_env({**settings_env, "STUDYBOT_METRICS_PORT": str(port)})
+    server = serve_metrics(settings)
+    assert server is not None
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+            body = answer.read().decode()
+        assert answer.status == 200
+        assert "studybot_answers_total" in body or "studybot_answers" in body
+        with pytest.raises(SettingsError, match="STUDYBOT_METRICS_PORT"):
+            serve_metrics(settings)  # the port is taken now: a clear error, not a traceback
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert serve_metrics(Settings.from_env(settings_env)) is None  # off unless asked for
