@@ -156,7 +156,7 @@ async def test_a_rate_limited_post_is_counted_apart(core: Core) -> None:
     assert counter._value.get() == start + 1
 
 
-async def test_metrics_on_their_own_port(settings_env: dict[str, str]) -> None:
+def test_metrics_on_their_own_port(settings_env: dict[str, str]) -> None:
     import socket
     import urllib.request
 
