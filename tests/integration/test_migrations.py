@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.slack.tables import metadata as slack_metadata
 from adapters.teams.tables import metadata as teams_metadata
@@ -65,25 +66,7 @@ async def test_0006_marks_drops_that_were_already_scored(database: Database) -> 
 
     async with database.write() as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0005"))
-        await conn.execute(
-            text(
-                "INSERT INTO organisations (id, platform, external_id, name, active, created_at) "
-                "VALUES (1, 'fake', 'o', 'O', true, '2026-03-01 09:00:00')"
-            )
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO teams (id, org_id, channel_id, name, timezone, created_at) "
-                "VALUES (1, 1, 'c', 'T', 'UTC', '2026-03-01 09:00:00')"
-            )
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO questions (id, exam_code, domain_id, objective_id, difficulty, "
-                "body, content_hash, active, updated_at) VALUES ('q1', 'AZ-400', 'D1', 'D1.1', "
-                "1, '{}', 'h', true, '2026-03-01 09:00:00')"
-            )
-        )
+        await _one_team_and_question(conn)
         for seq, status in enumerate(("revealed", "open", "pending"), start=1):
             await conn.execute(
                 text(
@@ -118,25 +101,7 @@ async def test_0008_lets_the_database_refuse_unknown_drop_states(database: Datab
 
     async with database.write() as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0007"))
-        await conn.execute(
-            text(
-                "INSERT INTO organisations (id, platform, external_id, name, active, created_at) "
-                "VALUES (1, 'fake', 'o', 'O', true, '2026-03-01 09:00:00')"
-            )
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO teams (id, org_id, channel_id, name, timezone, created_at) "
-                "VALUES (1, 1, 'c', 'T', 'UTC', '2026-03-01 09:00:00')"
-            )
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO questions (id, exam_code, domain_id, objective_id, difficulty, "
-                "body, content_hash, active, updated_at) VALUES ('q1', 'AZ-400', 'D1', 'D1.1', "
-                "1, '{}', 'h', true, '2026-03-01 09:00:00')"
-            )
-        )
+        await _one_team_and_question(conn)
         for drop_id, status in enumerate(("pending", "open", "closed", "revealed", "failed"), 1):
             await conn.execute(text(insert_drop(drop_id, status)))
     await upgrade(database)
@@ -156,3 +121,28 @@ async def test_0008_lets_the_database_refuse_unknown_drop_states(database: Datab
     assert states == {
         1: "pending", 2: "open", 3: "closed", 4: "revealed", 5: "failed", 6: "failed", 7: "posted"
     }
+
+
+async def _one_team_and_question(conn: AsyncConnection) -> None:
+    """Organisation 1, its team 1 and question q1, written as SQL at an older schema."""
+    from sqlalchemy import text
+
+    await conn.execute(
+        text(
+            "INSERT INTO organisations (id, platform, external_id, name, active, created_at) "
+            "VALUES (1, 'fake', 'o', 'O', true, '2026-03-01 09:00:00')"
+        )
+    )
+    await conn.execute(
+        text(
+            "INSERT INTO teams (id, org_id, channel_id, name, timezone, created_at) "
+            "VALUES (1, 1, 'c', 'T', 'UTC', '2026-03-01 09:00:00')"
+        )
+    )
+    await conn.execute(
+        text(
+            "INSERT INTO questions (id, exam_code, domain_id, objective_id, difficulty, "
+            "body, content_hash, active, updated_at) VALUES ('q1', 'AZ-400', 'D1', 'D1.1', "
+            "1, '{}', 'h', true, '2026-03-01 09:00:00')"
+        )
+    )
