@@ -81,6 +81,7 @@ async def plan_due_drops(
             return PlanResult(0, 0)
         done = await _known_keys(conn, list(due))
         plans, skipped = [], []
+        missed_on: list[str] = []  # each skipped occurrence's platform, for the metrics
         for key, (schedule_id, team_id, occurrence, schedule) in due.items():
             if key in done:
                 continue
@@ -95,6 +96,7 @@ async def plan_due_drops(
                         "reason": SKIPPED_AT_PLANNING,
                     }
                 )
+                missed_on.append(platforms[schedule_id])
                 continue
             plans.append(
                 DropPlan(
@@ -112,8 +114,8 @@ async def plan_due_drops(
             await conn.execute(
                 insert_for(conn, skipped_occurrences).values(skipped).on_conflict_do_nothing()
             )
-            for missed in skipped:
-                DROPS.labels(platforms[int(str(missed["schedule_id"]))], "skipped").inc()
+            for platform in missed_on:
+                DROPS.labels(platform, "skipped").inc()
         created = await create_drops(core, conn, sorted(plans, key=lambda p: p.opened_at))
         await conn.execute(
             SET_WATERMARK, [{"b_id": i, "b_until": until} for i, until in watermarks.items()]

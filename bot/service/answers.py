@@ -14,7 +14,7 @@ brought this rule) counts in full at once.
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -149,9 +149,12 @@ async def record_batch(
 def count_outcomes(batch: Sequence[SubmitAnswer], outcomes: Sequence[object]) -> None:
     """Add a written batch to the answer metrics: its size, and each answer's outcome."""
     ANSWER_BATCH.observe(len(batch))
-    for cmd, outcome in zip(batch, outcomes, strict=True):
-        kind = outcome.status.value if isinstance(outcome, AnswerFeedback) else "refused"
-        ANSWERS.labels(cmd.channel.platform, kind).inc()
+    counts = Counter(
+        (cmd.channel.platform, o.status.value if isinstance(o, AnswerFeedback) else "refused")
+        for cmd, o in zip(batch, outcomes, strict=True)
+    )
+    for labels, n in counts.items():  # one counter update per outcome, not per answer
+        ANSWERS.labels(*labels).inc(n)
 
 
 def _check(
