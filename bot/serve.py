@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import errno
 import logging
+import signal
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import timedelta
 from types import FrameType
+from typing import TypeVar
 from wsgiref.simple_server import WSGIServer as MetricsServer
 
 import uvicorn
@@ -36,12 +38,22 @@ ENGINE_GRACE = 3.0  # then seconds for posts under way (private replies get 1 s 
 async def serve(settings: Settings) -> None:
     """Take the port first, then build the service; the drop engine starts only once the HTTP
     server is listening, so a second copy on a busy port never touches the shared database."""
+    with _stop_signals() as stop:
+        await _serve(settings, stop)
+
+
+async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     listener = bind_port(settings.host, settings.port)
     try:
-        core, app = await build_service(settings)
+        built = await _until_signalled(build_service(settings), stop)
     except BaseException:
         listener.close()
         raise
+    if built is None:  # Ctrl+C or SIGTERM while loading, migrating or syncing: stop quietly
+        listener.close()
+        log.info("studybot stopped")
+        return
+    core, app = built
     url = served_url(settings.host, settings.port) + "/"
     config = uvicorn.Config(
         app,
@@ -71,8 +83,10 @@ async def serve(settings: Settings) -> None:
         metrics_server = serve_metrics(settings)
         await start_doors(app)
         settle_heap()
+        if stop.is_set():  # Ctrl+C while the doors started: do not start serving
+            return
         # on SIGTERM uvicorn stops accepting, lets accepted requests finish, then returns here
-        await _Server(config, started, engines).serve(sockets=[listener])
+        await _Server(config, started, engines, stop).serve(sockets=[listener])
     finally:
         if ticker is not None:
             ticker.shutdown(wait=False)
@@ -105,6 +119,57 @@ def serve_metrics(settings: Settings) -> MetricsServer | None:
 
 
 STOP_WAIT_SECONDS = 10
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[asyncio.Event]:
+    """Our own handlers for Ctrl+C and SIGTERM from the first moment of start-up until the
+    service has stopped; they only set the event returned. uvicorn puts its own in place while
+    it serves and gives ours back afterwards, so no moment of start-up is left to asyncio.run's
+    handler (which cancels the main task: a cancellation that lands inside SQLAlchemy's greenlet
+    during an Alembic migration was lost or came late, inside uvicorn's start, as a traceback)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    installed: list[int] = []
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        yield stop
+    finally:
+        for done in installed:
+            loop.remove_signal_handler(done)
+
+
+async def _until_signalled(work: Coroutine[object, object, T], stop: asyncio.Event) -> T | None:
+    """The work's result, or None once a stop signal has come and the work has been cancelled.
+
+    The work runs as its own task and this one waits for it beside the event, so the signal is
+    seen at once whatever the work is doing."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if not stop.is_set():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        if task.done() and not task.cancelled() and task.exception() is None:
+            await _dispose_built(task.result())
+        return None
+    finally:
+        stopper.cancel()
+
+
+async def _dispose_built(built: object) -> None:
+    """Close the database of a service that finished building just as the signal came."""
+    core = built[0] if isinstance(built, tuple) else None
+    if isinstance(core, Core):
+        await core.db.dispose()
 
 
 class _Server(uvicorn.Server):
@@ -118,10 +183,12 @@ class _Server(uvicorn.Server):
         config: uvicorn.Config,
         on_started: Callable[[], None],
         engines: list[DeliveryEngine],
+        stop: asyncio.Event | None = None,
     ) -> None:
         super().__init__(config)
         self._on_started = on_started
         self._engines = engines
+        self._stop = stop or asyncio.Event()  # set by a signal that came just before this ran
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
@@ -130,8 +197,15 @@ class _Server(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
+        if self._stop.is_set():
+            self.should_exit = True
         if self.started and not self.should_exit:
             self._on_started()
+
+    async def on_tick(self, counter: int) -> bool:
+        if self._stop.is_set() and not self.should_exit:
+            self.handle_exit(signal.SIGINT, None)
+        return await super().on_tick(counter)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
