@@ -4,8 +4,8 @@ No retries and no sleeping here: every failure becomes a DeliveryError for the c
 engine (or the live count's pacing), and none is left to the adapter's on_turn_error.
 
 Question and reveal cards carry a Universal Actions `refresh` (see audience.py), so that each
-member's client shows that member's own view; `refresh_count` brings the shared card's answer
-count up to date without ever putting the question back over a reveal.
+member's client shows that member's own view; `refresh_count` has the core bring the shared
+card's answer count up to date (bot/drop_life/count_refresh.py), this door only renders and sends.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from adapters.teams.delivery_errors import delivery_error
 from adapters.teams.live_count import LiveCount
 from adapters.teams.replies import card_activity, text_activity, update_activity
 from adapters.teams.translate import PLATFORM
-from bot.drop_life.card_state import card_state
+from bot.drop_life.count_refresh import refresh_shared_count
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
 from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
@@ -82,31 +82,15 @@ class TeamsPlatform:
 
         await self._run(channel, action, put)
 
+    async def update_count(self, channel: ChannelRef, message_id: str, card: QuestionCard) -> None:
+        await self._put(channel, message_id, card, "update the answer count")
+
     async def refresh_count(
         self, channel: ChannelRef, drop_id: int, *, repair: bool = False
     ) -> bool:
-        """Show the current answer count on the shared card while the drop takes answers; True
-        if the card was updated.
-
-        It may race the reveal (posted by this replica or another): the state is read again
-        after the update, and if the reveal has run meanwhile the reveal is put back, so the
-        card never ends on the question once the reveal has been shown. `repair` (a retry after
-        a failed update) puts the reveal back as well when the reveal has already run.
-        """
-        before = await card_state(self._core, drop_id, channel)
-        if before.message_id is None:
-            return False
-        if before.reveal is not None:
-            if repair:
-                await self._put(channel, before.message_id, before.reveal, "update the question")
-            return False
-        if not before.accepting:
-            return False  # the window is over: the reveal (still to come) replaces the card
-        await self._put(channel, before.message_id, before.question, "update the answer count")
-        after = await card_state(self._core, drop_id, channel)
-        if after.reveal is not None:
-            await self._put(channel, before.message_id, after.reveal, "update the question")
-        return True
+        """The shared card's answer count brought up to date by the core (count_refresh), which
+        never leaves the question over a reveal; True if the card was updated."""
+        return await refresh_shared_count(self._core, self, channel, drop_id, repair=repair)
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         return await self._send(channel, text_activity(text))

@@ -8,7 +8,7 @@ from typing import Any
 
 from adapters import plain_text
 from bot.domain.exam import Domain
-from bot.domain.schedule import RevealMode, Schedule
+from bot.domain.schedule import RevealMode, Schedule, schedule_fields
 from bot.drop_life.card_state import DropCardState
 from bot.service.views import (
     AnswerFeedback,
@@ -398,15 +398,7 @@ def schedule_form(
     errors = errors or {}
     given = dict(values or {})
     if not given and current is not None:
-        given = {
-            "days": ",".join(current.day_names()),
-            "time": current.local_time.strftime("%H:%M"),
-            "timezone": current.timezone,
-            "window": current.window_text() if current.closes_at is None else "",
-            "closes_at": current.closes_at.strftime("%H:%M") if current.closes_at else "",
-            "reveal_mode": current.reveal_mode.value,
-            "focus_domain": current.focus_domain or "",
-        }
+        given = dict(schedule_fields(current))
 
     def field(name: str, label: str, placeholder: str, **extra: Any) -> list[dict[str, Any]]:
         element: dict[str, Any] = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -13,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.web.dashboard import render
 from adapters.web.gate import Gate
-from bot.domain.schedule import WEEKDAYS, RevealMode, Schedule, format_duration
+from bot.domain.schedule import RevealMode, Schedule, schedule_fields
 from bot.errors import FieldErrors, StudybotError
 from bot.packs.issues import PackIssue, Severity
 from bot.packs.lint import lint_pack
@@ -40,25 +39,7 @@ def schedule_form_values(schedule: Schedule | None) -> dict[str, str]:
     if schedule is None:
         return {"days": "weekdays", "time": "09:00", "timezone": "UTC", "window": "8h",
                 "reveal_mode": RevealMode.AT_CLOSE.value, "digest": "mon"}  # fmt: skip
-    return {
-        "days": ",".join(schedule.day_names()),
-        "time": f"{schedule.local_time:%H:%M}",
-        "timezone": schedule.timezone,
-        "window": format_duration(schedule.window)
-        if schedule.window and not schedule.closes_at
-        else "",
-        "closes_at": f"{schedule.closes_at:%H:%M}" if schedule.closes_at else "",
-        "reveal_mode": schedule.reveal_mode.value,
-        "focus_domain": schedule.focus_domain or "",
-        "start_date": _day(schedule.start_date),
-        "end_date": _day(schedule.end_date),
-        "skip_dates": ",".join(sorted(d.isoformat() for d in schedule.skip_dates)),
-        "digest": "off" if schedule.digest_weekday is None else WEEKDAYS[schedule.digest_weekday],
-    }
-
-
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+    return schedule_fields(schedule)
 
 
 def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:

@@ -63,6 +63,26 @@ def format_duration(delta: timedelta) -> str:
     return "".join(parts) or "0m"
 
 
+def schedule_fields(schedule: Schedule) -> dict[str, str]:
+    """A schedule as the text of its form fields: the same words `parse_schedule` reads back
+    (every door's form, the API's `fields`); the window is empty when it closes at a time."""
+    return {
+        "days": ",".join(schedule.day_names()),
+        "time": f"{schedule.local_time:%H:%M}",
+        "timezone": schedule.timezone,
+        "window": format_duration(schedule.window)
+        if schedule.window and schedule.closes_at is None
+        else "",
+        "closes_at": f"{schedule.closes_at:%H:%M}" if schedule.closes_at else "",
+        "reveal_mode": schedule.reveal_mode.value,
+        "focus_domain": schedule.focus_domain or "",
+        "start_date": schedule.start_date.isoformat() if schedule.start_date else "",
+        "end_date": schedule.end_date.isoformat() if schedule.end_date else "",
+        "skip_dates": ",".join(sorted(d.isoformat() for d in schedule.skip_dates)),
+        "digest": "off" if schedule.digest_weekday is None else WEEKDAYS[schedule.digest_weekday],
+    }
+
+
 def parse_schedule(values: Mapping[str, object], domain_ids: Collection[str]) -> Schedule:
     """Build a Schedule from loosely typed input (form fields, CLI flags); collect every error."""
     errors: dict[str, str] = {}

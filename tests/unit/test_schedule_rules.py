@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from bot.domain.schedule import RevealMode, parse_schedule
+from bot.domain.schedule import RevealMode, parse_schedule, schedule_fields
 from bot.errors import FieldErrors
 
 DOMAINS = ["D1", "D2"]
@@ -106,9 +106,7 @@ def test_words_that_only_start_like_a_day_are_refused(word: str) -> None:
     ("text", "day"), [("Monday", 0), ("tues", 1), ("thurs", 3), ("saturday", 5), ("sun", 6)]
 )
 def test_full_and_shortened_day_names_are_read(text: str, day: int) -> None:
-    assert parse_schedule({"days": text, "time": "09:00", "timezone": "UTC"}, DOMAINS).days == {
-        day
-    }
+    assert parse_schedule({"days": text, "time": "09:00", "timezone": "UTC"}, DOMAINS).days == {day}
 
 
 def test_a_digest_day_must_be_a_real_day() -> None:
@@ -148,3 +146,26 @@ def test_time_zone_typos_get_a_suggestion(typo: str, meant: str) -> None:
 def test_a_zone_far_from_any_name_gets_no_guess() -> None:
     errors = errors_of({"days": "mon", "time": "09:00", "timezone": "Mars/Olympus_Mons"})
     assert "did you mean" not in errors["timezone"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"days": "mon,wed,fri", "time": "09:30", "timezone": "Europe/Berlin", "window": "1d2h30m",
+         "reveal_mode": "at_close_with_feedback", "focus_domain": "D2",
+         "start_date": "2026-01-05", "end_date": "2026-03-01",
+         "skip_dates": "2026-02-02,2026-01-12", "digest": "fri"},
+        {"days": "weekdays", "time": "7:05", "timezone": "UTC", "closes_at": "17:00",
+         "digest": "off"},
+    ],
+)  # fmt: skip
+def test_a_schedules_fields_read_back_as_the_same_schedule(values: dict[str, object]) -> None:
+    """Every door's form is filled with these words; parsing them gives the schedule back."""
+    schedule = parse_schedule(values, DOMAINS)
+    fields = schedule_fields(schedule)
+    assert parse_schedule(fields, DOMAINS) == schedule
+    assert fields["skip_dates"].split(",") == sorted(fields["skip_dates"].split(","))
+    if schedule.closes_at is not None:
+        assert (fields["window"], fields["closes_at"]) == ("", "17:00")
+    else:
+        assert (fields["window"], fields["digest"]) == ("1d2h30m", "fri")

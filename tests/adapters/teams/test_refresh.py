@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import adapters.teams.platform as teams_platform
 from bot.drop_life import by_hand as delivery
+from bot.drop_life import count_refresh
 from bot.drop_life.card_state import DropCardState
 from bot.ports import ChannelRef
 from bot.service.commands import CloseDrop
@@ -245,7 +245,7 @@ async def test_the_count_update_never_leaves_the_question_over_a_reveal(
     await start_study_channel(door)
     message_id, shared = await post_drop(door)
     drop_id = drop_of(shared)
-    read = teams_platform.card_state
+    read = count_refresh.card_state
     calls: list[bool] = []
 
     async def reveal_after_first_read(*args: Any, **kwargs: Any) -> DropCardState:
@@ -255,7 +255,7 @@ async def test_the_count_update_never_leaves_the_question_over_a_reveal(
         calls.append(state.reveal is not None)
         return state
 
-    monkeypatch.setattr(teams_platform, "card_state", reveal_after_first_read)
+    monkeypatch.setattr(count_refresh, "card_state", reveal_after_first_read)
     assert await door.platform.refresh_count(
         ChannelRef("teams", TENANT_A, CHANNEL_A), drop_id, repair=False
     )
