@@ -9,8 +9,10 @@ from enum import StrEnum
 
 
 class QuestionType(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
+    SINGLE = "single"  # one option
+    MULTIPLE = "multiple"  # `pick` options
+    ORDER = "order"  # every step, put in order
+    YESNO = "yesno"  # Yes or No for each of three statements
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Question:
     pick: int = 1
     ordered: bool = False
     bullets: tuple[str, ...] = ()  # ids of the outline bullets the question tests
+    # order: the steps' ids in the right order (`key` then holds all of them); empty otherwise
+    key_order: tuple[str, ...] = ()
+    case_id: str | None = None  # the case study the question belongs to, if any
+    case_position: int = 0  # 1, 2 … within its case study
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -80,8 +86,29 @@ class Question:
         raise KeyError(option_id)
 
     def is_correct(self, chosen: Iterable[str]) -> bool:
-        """Right only when exactly the keyed set is chosen."""
+        """Right only when the whole answer is right (see docs/scoring.md).
+
+        `chosen` is an answer as stored (bot/domain/answer_forms.py): option ids for single and
+        multiple, every step id in the member's order for order, `id=yes|no` tokens for yesno.
+        """
+        if self.type is QuestionType.ORDER:
+            return tuple(chosen) == self.key_order
+        if self.type is QuestionType.YESNO:
+            said = dict(token.partition("=")[::2] for token in chosen)
+            return set(said) == set(self.option_ids) and all(
+                (said[oid] == "yes") == (oid in self.key) for oid in self.option_ids
+            )
         return frozenset(chosen) == self.key
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case study: one longer scenario with several questions posted on consecutive drops."""
+
+    id: str
+    title: str
+    scenario: str
+    question_ids: tuple[str, ...]  # in posting order
 
 
 @dataclass(frozen=True)
@@ -100,6 +127,7 @@ class ExamPack:
     exam: Exam
     domains: tuple[Domain, ...]
     questions: tuple[Question, ...] = field(default=())
+    cases: tuple[Case, ...] = field(default=())
 
     def domain(self, domain_id: str) -> Domain:
         for domain in self.domains:
@@ -113,6 +141,12 @@ class ExamPack:
     def bullets(self) -> dict[str, Bullet]:
         """Every outline bullet of the pack by id, in outline order."""
         return {b.id: b for d in self.domains for o in d.objectives for b in o.bullets}
+
+    def case(self, case_id: str) -> Case:
+        for case in self.cases:
+            if case.id == case_id:
+                return case
+        raise KeyError(case_id)
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.exam import Domain, Question
+from bot.domain.exam import Domain, Question, QuestionType
 from bot.errors import NoQuestionsError
 
 
@@ -30,6 +30,17 @@ def domain_weights(
     return {d.id: d.weight_mid * records.get(d.id, DomainRecord()).weakness for d in domains}
 
 
+# The item types the chat doors can post and take answers to. Order-the-steps, yes/no series and
+# case studies are in the pack format, the lint and the scoring, but no door renders them yet, so
+# they are never drawn for a drop (docs/scoring.md).
+DROPPABLE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE})
+
+
+def droppable(question: Question) -> bool:
+    """Whether a drop may post this question today."""
+    return question.type in DROPPABLE_TYPES and question.case_id is None
+
+
 def choose_question(
     questions: Sequence[Question],
     domains: Sequence[Domain],
@@ -48,7 +59,11 @@ def choose_question(
     `domain_weights`) among domains that still have candidates; the question uniformly within it.
     The same inputs and the same `rng` seed give the same question.
     """
-    eligible = [q for q in questions if focus_domain is None or q.domain_id == focus_domain]
+    eligible = [
+        q
+        for q in questions
+        if droppable(q) and (focus_domain is None or q.domain_id == focus_domain)
+    ]
     if not eligible:
         where = f"in domain {focus_domain}" if focus_domain else "in the exam pack"
         raise NoQuestionsError(f"There are no questions {where} to choose from.")
@@ -74,4 +89,6 @@ def option_order(question: Question, rng: random.Random) -> tuple[str, ...]:
     ids = list(question.option_ids)
     if not question.ordered:
         rng.shuffle(ids)
+    if tuple(ids) == question.key_order:  # steps shown in the right order would give it away
+        ids = ids[1:] + ids[:1]
     return tuple(ids)

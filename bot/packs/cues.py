@@ -132,3 +132,18 @@ def describe(test: CueTest) -> str:
         f"(about {test.expected:.0f} expected by chance; p = {test.p_value:.4f} < {ALPHA}): "
         "rewrite options so length and wording stop pointing at the key"
     )
+
+
+def yes_share(questions: Iterable[Question]) -> CueTest:
+    """For yes/no series: is Yes the answer of a statement more, or less, often than half?"""
+    statements = [
+        o.id in q.key for q in questions if q.type is QuestionType.YESNO for o in q.options
+    ]
+    chances = [0.5] * len(statements)
+    return CueTest(
+        "a yes/no statement's answer is Yes",
+        sum(statements),
+        sum(chances),
+        len(statements),
+        two_sided(chances, sum(statements)),
+    )

@@ -12,6 +12,8 @@ from bot.packs.question_schema import FieldReport, QuestionDraft, url_problem
 
 ALLOWED_REFERENCE_HOSTS = frozenset({"learn.microsoft.com", "docs.github.com", "git-scm.com"})
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)  # a key among distractors
+YES_NO_ENDING_RE = re.compile(r"For each statement, answer Yes or No\.\s*$")
 COMBINED_OPTION_RE = re.compile(
     r"\b(all|none) of the above\b|^\s*(both\s+)?[A-E]\s*(and|&|,)\s*[A-E]\b|^\s*neither\s+[A-E]\b",
     re.IGNORECASE,
@@ -29,11 +31,16 @@ def check_editorial(draft: QuestionDraft, today: date, err: FieldReport) -> None
         word = NUMBER_WORDS.get(pick, pick)
         err("stem", f"must say how many to choose (e.g. 'Choose {word}.')")
     for option in options:
-        if option.id not in draft.key and not option.rationale:
+        if draft.type is QuestionType.YESNO and not option.rationale:
+            err(f"options.{option.id}.rationale", "each statement needs a rationale (Yes or No)")
+        elif draft.type in CHOICE_TYPES and option.id not in draft.key and not option.rationale:
             err(f"options.{option.id}.rationale", "a wrong option needs a rationale")
         if COMBINED_OPTION_RE.search(option.text):
             err(f"options.{option.id}.text", "no 'all/none of the above' or combined options")
-    if draft.stem and not _ends_with_question(draft.stem):
+    if draft.type is QuestionType.YESNO:
+        if draft.stem and not YES_NO_ENDING_RE.search(draft.stem):
+            err("stem", "must end with 'For each statement, answer Yes or No.'")
+    elif draft.stem and not _ends_with_question(draft.stem):
         err("stem", "must end with a question (a sentence ending in '?', before any 'Choose N.')")
     for i, url in enumerate(draft.references):
         if not url_problem(url) and (problem := _host_problem(url)):

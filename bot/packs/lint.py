@@ -100,7 +100,8 @@ def lint_pack(folder: Path, *, today: date | None = None) -> list[PackIssue]:
 def lint_question(q: Question, today: date) -> Iterable[tuple[str, str]]:
     """Style warnings for one question as (field, message) pairs."""
     words = len(q.stem.split())
-    if not STEM_WORDS[0] <= words <= STEM_WORDS[1]:
+    shortest = 10 if q.case_id else STEM_WORDS[0]  # a case question's facts are in its scenario
+    if not shortest <= words <= STEM_WORDS[1]:
         yield (
             "stem",
             f"{words} words; aim for {STEM_WORDS[0]}-{STEM_WORDS[1]} so it fits a chat message",
@@ -169,13 +170,16 @@ def _bank_rules(pack: ExamPack) -> Iterable[str]:
             f"every bullet needs at least {COVERAGE_MIN}"
         )
     tests = []
-    for qtype in QuestionType:  # separately: a single key and a set of keys differ in length
+    # separately: a single key and a set of keys differ in length; steps to order and yes/no
+    # statements have no distractors, so these cues do not apply to them
+    for qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         of_type = [q for q in pack.questions if q.type is qtype]
         tests += [
             cues.shortest_key(of_type, qtype.value),
             cues.least_like_stem_key(of_type, qtype.value),
         ]
     tests += cues.multiple_key_positions(pack.questions)
+    tests.append(cues.yes_share(pack.questions))
     yield from (cues.describe(t) for t in tests if t.flagged)
     positions: Counter[int] = Counter()
     for q in pack.questions:
@@ -196,8 +200,8 @@ def _bank_rules(pack: ExamPack) -> Iterable[str]:
 def _question_files(folder: Path) -> dict[str, str]:
     """Map question ids to the file they are written in, for locating warnings."""
     found: dict[str, str] = {}
-    id_line: Callable[[str], re.Match[str] | None] = re.compile(r"^-\s+id:\s*([\w.-]+)").match
-    for path in sorted((folder / "questions").glob("*.yaml")):
+    id_line: Callable[[str], re.Match[str] | None] = re.compile(r"^ {0,2}-\s+id:\s*([\w.-]+)").match
+    for path in [*sorted(folder.glob("questions/*.yaml")), *sorted(folder.glob("cases/*.yaml"))]:
         for line in path.read_text(encoding="utf-8").splitlines():
             m = id_line(line)
             if m:

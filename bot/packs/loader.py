@@ -1,9 +1,9 @@
-"""Reads an exam pack folder (pack.yaml and questions/*.yaml) and validates every field."""
+"""Reads an exam pack folder (pack.yaml, questions/*.yaml, cases/*.yaml) and validates it."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import yaml
 
 from bot.domain.exam import (
     Bullet,
+    Case,
     Domain,
     Exam,
     ExamPack,
@@ -20,7 +21,7 @@ from bot.domain.exam import (
 )
 from bot.packs.editorial import ALLOWED_REFERENCE_HOSTS, check_editorial
 from bot.packs.issues import PackError, PackIssue, Severity
-from bot.packs.question_schema import read_question, url_problem
+from bot.packs.question_schema import ID_RE, read_question, url_problem
 
 __all__ = ["ALLOWED_REFERENCE_HOSTS", "load_pack", "read_pack"]
 
@@ -90,7 +91,80 @@ def read_pack(
                 continue
             seen[question.id] = rel
             questions.append(question)
-    return ExamPack(exam=exam, domains=domains, questions=tuple(questions)), out.issues
+    cases = []
+    for path in sorted((folder / "cases").glob("*.yaml")):
+        rel = str(path.relative_to(folder))
+        case = _case(_read_yaml(path, folder, out), rel, objectives, bullets, out, today, seen)
+        if case is not None:
+            cases.append(case[0])
+            questions.extend(case[1])
+    pack = ExamPack(exam=exam, domains=domains, questions=tuple(questions), cases=tuple(cases))
+    return pack, out.issues
+
+
+CASE_FIELDS = frozenset({"id", "title", "scenario", "questions"})
+CASE_SIZE = (3, 5)
+CASE_TITLE_MAX = 80
+CASE_SCENARIO_MAX = 2800  # characters: one Slack section (3,000) with room for a heading
+
+
+def _case(
+    raw: Any,
+    file: str,
+    objectives: dict[str, Objective],
+    bullets: dict[str, Bullet],
+    out: _Collector,
+    today: date | None,
+    seen: dict[str, str],
+) -> tuple[Case, list[Question]] | None:
+    """A case study file: its scenario and its 3 to 5 questions, in posting order."""
+    if raw is None:
+        return None
+    cid = raw.get("id") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not isinstance(cid, str) or not ID_RE.match(cid):
+        out.error(file, None, "id", "a case study is a mapping with an id like case-01")
+        return None
+    ok = True
+    for unknown in sorted(set(raw) - CASE_FIELDS):
+        out.error(file, cid, unknown, "unknown field")
+        ok = False
+    title, scenario = raw.get("title"), raw.get("scenario")
+    if not isinstance(title, str) or not title.strip() or len(title) > CASE_TITLE_MAX:
+        out.error(file, cid, "title", f"must be text of at most {CASE_TITLE_MAX} characters")
+        ok = False
+    if not isinstance(scenario, str) or not scenario.strip():
+        out.error(file, cid, "scenario", "must be non-empty text")
+        return None
+    # paragraphs kept (a folded YAML block turns each blank line into one newline)
+    scenario = "\n\n".join(" ".join(p.split()) for p in scenario.splitlines() if p.strip())
+    if len(scenario) > CASE_SCENARIO_MAX:
+        out.error(file, cid, "scenario", f"{len(scenario)} characters; at most {CASE_SCENARIO_MAX}")
+        ok = False
+    raw_questions = raw.get("questions")
+    low, high = CASE_SIZE
+    if not isinstance(raw_questions, list) or not low <= len(raw_questions) <= high:
+        out.error(file, cid, "questions", f"a case study has {low} to {high} questions")
+        return None
+    if cid in seen:
+        out.error(file, cid, "id", f"duplicate id (first used in {seen[cid]})")
+        return None
+    seen[cid] = file
+    found: list[Question] = []
+    for index, item in enumerate(raw_questions):
+        question = _question(item, index, file, objectives, bullets, out, today or date.today())
+        if question is None:
+            ok = False
+            continue
+        if question.id in seen:
+            out.error(file, question.id, "id", f"duplicate id (first used in {seen[question.id]})")
+            ok = False
+            continue
+        seen[question.id] = file
+        found.append(replace(question, case_id=cid, case_position=index + 1))
+    if not ok:
+        return None
+    case = Case(cid, " ".join(str(title).split()), scenario, tuple(q.id for q in found))
+    return case, found
 
 
 def _read_yaml(path: Path, folder: Path, out: _Collector) -> Any:

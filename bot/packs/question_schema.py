@@ -31,6 +31,18 @@ QUESTION_FIELDS = frozenset(
     }
 )
 OPTION_FIELDS = frozenset({"id", "text", "rationale"})
+# How many options each type has, and how long a step or statement may be so that every door can
+# show it: a step is a choice in a Slack select and a Teams choice set (Slack's limit is 75).
+OPTION_COUNTS = {
+    QuestionType.SINGLE: (3, 5),
+    QuestionType.MULTIPLE: (3, 5),
+    QuestionType.ORDER: (4, 6),
+    QuestionType.YESNO: (3, 3),
+}
+OPTION_TEXT_MAX = {QuestionType.ORDER: 75, QuestionType.YESNO: 200}
+# Step and statement ids are short so that a whole answer fits the answers.option_ids column.
+SHORT_OPTION_ID_MAX = 8
+TYPE_NAMES = ", ".join(t.value for t in QuestionType)
 
 # Reports a problem of the question being read: (question id or "#n", field, message).
 Report = Callable[[str, str | None, str], None]
@@ -56,6 +68,9 @@ class QuestionDraft:
     last_verified: Any
     ordered: Any
     bullets: tuple[str, ...]
+    key_order: tuple[str, ...] = ()  # order: the key as listed, first step to last
+    case_id: str | None = None
+    case_position: int = 0
 
     @property
     def valid_pick(self) -> int | None:
@@ -82,8 +97,11 @@ class QuestionDraft:
             references=self.references,
             last_verified=self.last_verified,
             pick=int(self.pick),
-            ordered=self.ordered,
+            ordered=self.ordered or self.type is QuestionType.YESNO,  # statements as written
             bullets=self.bullets,
+            key_order=self.key_order,
+            case_id=self.case_id,
+            case_position=self.case_position,
         )
 
 
@@ -115,16 +133,17 @@ def read_question(
     try:
         qtype = QuestionType(str(raw.get("type")))
     except ValueError:
-        err("type", "must be 'single' or 'multiple'")
+        err("type", f"must be 'single' or 'multiple', or another item type ({TYPE_NAMES})")
         qtype = QuestionType.SINGLE
     stem = _text(raw, "stem", err)
     explanation = _text(raw, "explanation", err)
     difficulty = raw.get("difficulty")
     if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):
         err("difficulty", "must be 1, 2 or 3")
-    options = _options(raw.get("options"), err)
-    keyset = _key(raw.get("key"), options, err)
-    pick = raw.get("pick", 1 if qtype is QuestionType.SINGLE else None)
+    options = _options(raw.get("options"), qtype, err)
+    key = _key(raw.get("key"), options, qtype, err)
+    keyset = frozenset(key)
+    pick = raw.get("pick", None if qtype is QuestionType.MULTIPLE else 1)
     _pick_matches_key(raw, qtype, pick, keyset, options, err)
     references = _references(raw.get("references"), err)
     verified = raw.get("last_verified")
@@ -133,24 +152,44 @@ def read_question(
     ordered = raw.get("ordered", False)
     if not isinstance(ordered, bool):
         err("ordered", "must be true or false")
+    elif ordered and qtype is QuestionType.ORDER:
+        err("ordered", "steps to put in order are always shuffled; remove ordered")
     tagged = _question_bullets(raw.get("bullets"), bullets, err)
     return QuestionDraft(
         qid, objective, qtype, stem, explanation, difficulty, tuple(options), keyset, pick,
         references, verified, ordered, tagged,
+        key_order=tuple(key) if qtype is QuestionType.ORDER else (),
     )  # fmt: skip
 
 
-def _key(raw: Any, options: list[Option], err: FieldReport) -> frozenset[str]:
+def _key(raw: Any, options: list[Option], qtype: QuestionType, err: FieldReport) -> list[str]:
+    """The key as listed: the right option(s), every step in order, or the Yes statements."""
     key = [raw] if isinstance(raw, str) else raw
-    if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
-        err("key", "must list the correct option id(s)")
-        return frozenset()
-    option_ids = {o.id for o in options}
+    may_be_empty = qtype is QuestionType.YESNO  # every statement's answer is No
+    if (
+        not isinstance(key, list)
+        or not (key or may_be_empty)
+        or not all(isinstance(k, str) for k in key)
+    ):
+        err("key", KEY_MEANING[qtype])
+        return []
+    option_ids = [o.id for o in options]
     if len(set(key)) != len(key):
         err("key", "lists an option twice")
     elif (missing := [k for k in key if k not in option_ids]) and options:
         err("key", f"names options that do not exist: {', '.join(missing)}")
-    return frozenset(key)
+    elif qtype is QuestionType.ORDER and options and set(key) != set(option_ids):
+        left_out = ", ".join(o for o in option_ids if o not in key)
+        err("key", f"must list every step once, in the right order; it leaves out {left_out}")
+    return list(key)
+
+
+KEY_MEANING = {
+    QuestionType.SINGLE: "must list the correct option id",
+    QuestionType.MULTIPLE: "must list the correct option ids",
+    QuestionType.ORDER: "must list every step id once, in the right order (e.g. [c, a, d, b])",
+    QuestionType.YESNO: "must list the ids of the statements whose answer is Yes ([] if none)",
+}
 
 
 def _pick_matches_key(
@@ -161,7 +200,10 @@ def _pick_matches_key(
     options: list[Option],
     err: FieldReport,
 ) -> None:
-    if qtype is QuestionType.SINGLE:
+    if qtype in (QuestionType.ORDER, QuestionType.YESNO):
+        if "pick" in raw:
+            err("pick", f"a question of type {qtype.value} has no pick")
+    elif qtype is QuestionType.SINGLE:
         if raw.get("pick", 1) != 1:
             err("pick", "a single-answer question has no pick (or pick: 1)")
         if len(keyset) != 1:
@@ -210,9 +252,12 @@ def _text(raw: dict[str, Any], name: str, err: FieldReport) -> str:
     return " ".join(value.split())
 
 
-def _options(raw: Any, err: FieldReport) -> list[Option]:
-    if not isinstance(raw, list) or not 3 <= len(raw) <= 5:
-        err("options", "needs 3 to 5 options")
+def _options(raw: Any, qtype: QuestionType, err: FieldReport) -> list[Option]:
+    low, high = OPTION_COUNTS[qtype]
+    if not isinstance(raw, list) or not low <= len(raw) <= high:
+        what = {QuestionType.ORDER: "steps", QuestionType.YESNO: "statements"}.get(qtype, "options")
+        count = f"exactly {low}" if low == high else f"{low} to {high}"
+        err("options", f"a question of type {qtype.value} needs {count} {what}")
         return []
     options: list[Option] = []
     for i, o in enumerate(raw):
@@ -231,7 +276,16 @@ def _options(raw: Any, err: FieldReport) -> list[Option]:
         if not isinstance(rationale, str):
             err(f"options.{oid}.rationale", "must be text")
             return []
-        options.append(Option(oid, " ".join(text.split()), " ".join(rationale.split())))
+        text = " ".join(text.split())
+        if qtype in OPTION_TEXT_MAX and len(oid) > SHORT_OPTION_ID_MAX:
+            err(f"options[{i}].id", f"must be at most {SHORT_OPTION_ID_MAX} characters here")
+        if len(text) > OPTION_TEXT_MAX.get(qtype, len(text)):
+            err(
+                f"options.{oid}.text",
+                f"{len(text)} characters; a {qtype.value} item allows "
+                f"{OPTION_TEXT_MAX[qtype]} so that every chat app can show it",
+            )
+        options.append(Option(oid, text, " ".join(rationale.split())))
     if len({o.id for o in options}) != len(options):
         err("options", "option ids must be unique")
         return []

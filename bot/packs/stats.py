@@ -1,4 +1,4 @@
-"""Counts of a pack's questions per domain and objective, set against the exam weights."""
+"""Counts of a pack's questions per domain, objective, bullet and item type, against the weights."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class PackStats:
     objectives: dict[str, int]
     difficulty: dict[int, int]
     bullets: dict[str, int]  # questions tagged with each outline bullet, in outline order
+    types: dict[str, int]  # questions of each item type (single, multiple, order, yesno)
+    cases: int = 0  # case studies
 
     @property
     def thin_bullets(self) -> dict[str, int]:
@@ -64,6 +66,8 @@ def pack_stats(pack: ExamPack) -> PackStats:
             level: sum(q.difficulty == level for q in pack.questions) for level in (1, 2, 3)
         },
         bullets={b: per_bullet[b] for b in pack.bullets()},
+        types={t.value: sum(q.type is t for q in pack.questions) for t in QuestionType},
+        cases=len(pack.cases),
     )
 
 
@@ -77,6 +81,12 @@ def format_stats(pack: ExamPack, stats: PackStats) -> str:
         lines.append(
             f"multiple answer: {stats.multiple} ({100 * stats.multiple / stats.total:.0f} %); "
             "difficulty 1/2/3: " + "/".join(str(stats.difficulty[d]) for d in (1, 2, 3))
+        )
+        lines.append(
+            "item types: "
+            + ", ".join(f"{kind} {count}" for kind, count in stats.types.items())
+            + f"; case studies: {stats.cases} "
+            f"({sum(len(c.question_ids) for c in pack.cases)} questions)"
         )
     lines.append("")
     lines.append(f"{'domain':<6} {'questions':>9} {'share':>7}  {'exam weight':<11}  ")

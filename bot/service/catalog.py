@@ -31,6 +31,9 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         "references": list(q.references),
         "last_verified": q.last_verified.isoformat(),
         "ordered": q.ordered,
+        # only where set, so that the stored questions of the older item types keep their hash
+        **({"key_order": list(q.key_order)} if q.key_order else {}),
+        **({"case_id": q.case_id, "case_position": q.case_position} if q.case_id else {}),
     }
 
 
@@ -49,6 +52,9 @@ def question_from_dict(d: dict[str, Any]) -> Question:
         last_verified=date.fromisoformat(d["last_verified"]),
         pick=int(d["pick"]),
         ordered=bool(d.get("ordered", False)),
+        key_order=tuple(d.get("key_order", ())),
+        case_id=d.get("case_id"),
+        case_position=int(d.get("case_position", 0)),
     )
 
 
