@@ -183,12 +183,12 @@ class _Server(uvicorn.Server):
         config: uvicorn.Config,
         on_started: Callable[[], None],
         engines: list[DeliveryEngine],
-        stop: asyncio.Event | None = None,
+        stop: asyncio.Event,
     ) -> None:
         super().__init__(config)
         self._on_started = on_started
         self._engines = engines
-        self._stop = stop or asyncio.Event()  # set by a signal that came just before this ran
+        self._stop = stop  # set by a signal, also one that came just before this ran
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)

@@ -88,7 +88,7 @@ class Question:
     def is_correct(self, chosen: Iterable[str]) -> bool:
         """Right only when the whole answer is right (see docs/scoring.md).
 
-        `chosen` is an answer as stored (bot/domain/answer_forms.py): option ids for single and
+        `chosen` is an answer as stored (docs/content-format.md): option ids for single and
         multiple, every step id in the member's order for order, `id=yes|no` tokens for yesno.
         """
         if self.type is QuestionType.ORDER:
@@ -141,12 +141,6 @@ class ExamPack:
     def bullets(self) -> dict[str, Bullet]:
         """Every outline bullet of the pack by id, in outline order."""
         return {b.id: b for d in self.domains for o in d.objectives for b in o.bullets}
-
-    def case(self, case_id: str) -> Case:
-        for case in self.cases:
-            if case.id == case_id:
-                return case
-        raise KeyError(case_id)
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
