@@ -15,7 +15,7 @@ def daily_result_text(result: DailyResult, strong: Callable[[str], str] = str) -
     bold, escaping what it must); everything else is fixed words and numbers."""
     card = result.question
     title = strong(f"Question #{card.seq} ({card.domain_id} {card.domain_name})")
-    keys = strong(" and ".join(result.key_labels))
+    keys = strong(result.answer_text)
     if result.percent_right is None:
         return (
             f"{title} has closed with no answers. The answer was {keys}. "

@@ -23,6 +23,7 @@ from tests.support.migrated_template import start_from_template
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIPACK = FIXTURES / "minipack"
+TYPESPACK = FIXTURES / "typespack"  # one order, one yes/no and a case study (tests of item types)
 PG_ENV = "STUDYBOT_TEST_POSTGRES_URL"
 
 

@@ -13,6 +13,8 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.render_question import (
     ANSWER_ACTION,
     CHOICE_BLOCK,
+    FIELD_ACTION,
+    FIELDS_BLOCK,
     PICK_ACTION,
     SUBMIT_ACTION,
     error_message,
@@ -22,6 +24,7 @@ from adapters.slack.translate import (
     MalformedPayload,
     answer_from_button,
     answer_from_checkboxes,
+    answer_from_selects,
     channel_ref,
 )
 from bot.errors import StudybotError
@@ -46,9 +49,9 @@ def register_answering(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_answer(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await _answer(deps, ack, body, context)
 
-    @app.action(PICK_ACTION)
+    @app.action(re.compile(rf"^(?:{PICK_ACTION}|{FIELD_ACTION}\w+)$"))
     async def on_pick(ack: AsyncAck) -> None:
-        await ack()  # ticking a box records nothing; the submit button does
+        await ack()  # ticking a box or choosing in a select records nothing; submitting does
 
 
 def read_answer_once(request: AsyncBoltRequest) -> str | None:
@@ -80,7 +83,11 @@ def read_answer(body: dict[str, Any], team_id: str | None) -> SubmitAnswer:
     """
     try:
         action = body["actions"][0]
-        if action.get("action_id") == SUBMIT_ACTION:
+        if action.get("action_id") == SUBMIT_ACTION and action.get("block_id") == FIELDS_BLOCK:
+            drop_id, chosen = answer_from_selects(
+                action.get("value"), body.get("state"), FIELDS_BLOCK, FIELD_ACTION
+            )
+        elif action.get("action_id") == SUBMIT_ACTION:
             drop_id, chosen = answer_from_checkboxes(
                 action.get("value"), body.get("state"), CHOICE_BLOCK, PICK_ACTION
             )

@@ -14,12 +14,17 @@ from adapters.slack.mrkdwn import (
     percent,
     section_block,
 )
+from bot.domain.answer_form import NO, STATEMENT_FIELD, STEP_FIELD, YES
+from bot.domain.exam import QuestionType
 from bot.service.views import AnswerFeedback, QuestionCard, RevealCard
 
 ANSWER_ACTION = "studybot_answer"  # one button per option: studybot_answer_A, _B …
 PICK_ACTION = "studybot_pick"  # the checkboxes of a "choose two" question
 SUBMIT_ACTION = "studybot_submit"  # the submit button under the checkboxes
 CHOICE_BLOCK = "studybot_choice"
+FIELDS_BLOCK = "studybot_fields"  # the selects of an order or yes/no question, and its submit
+FIELD_ACTION = "studybot_field_"  # + the core's field name: studybot_field_step1, _yn_a …
+OPTION_TEXT_MAX = 75  # Block Kit's limit for an option's text in a select
 METADATA_EVENT = "studybot_drop"
 TEXT_PREVIEW = 300
 
@@ -32,13 +37,16 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
     """chat.postMessage / chat.update arguments (text, blocks, metadata) for an open question."""
     blocks: list[Block] = [
         _heading(card),
+        *_case_blocks(card),
         section_block(escape(card.stem)),
         *(
             section_block(t)
             for t in packed([f"*{o.label}.* {escape(o.text)}" for o in card.options])
         ),
     ]
-    if card.multiple:
+    if card.kind in (QuestionType.ORDER, QuestionType.YESNO):
+        blocks.append(_fields_block(card))
+    elif card.multiple:
         blocks.append(
             {
                 "type": "actions",
@@ -78,7 +86,10 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
                 ],
             }
         )
-    how = f"choose {card.pick}, then submit" if card.multiple else "choose one"
+    how = {
+        QuestionType.ORDER: "pick the step for each position, then submit",
+        QuestionType.YESNO: "answer Yes or No for each statement, then submit",
+    }.get(card.kind, f"choose {card.pick}, then submit" if card.multiple else "choose one")
     blocks.append(
         context_block(
             f"Closes {local_date(card.closes_at)} · {_count(card.answer_count)} · {how} · "
@@ -92,18 +103,73 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
     }
 
 
+def _case_blocks(card: QuestionCard) -> list[Block]:
+    """The case study's scenario, shown with each of its questions."""
+    if card.case is None:
+        return []
+    case = card.case
+    title = f"*Case study: {escape(case.title)}* · question {case.position} of {case.size}"
+    paragraphs = packed([escape(p) for p in case.scenario.split("\n\n")])
+    return [section_block(title), *(section_block(p) for p in paragraphs)]
+
+
+def _fields_block(card: QuestionCard) -> Block:
+    """One select per position (order) or per statement (yes/no), then the submit button."""
+    if card.kind is QuestionType.ORDER:
+        steps = [_choice(clip(f"{o.label}. {o.text}", OPTION_TEXT_MAX), o.id) for o in card.options]
+        selects = [
+            _select(f"{STEP_FIELD}{n}", f"Step {n}", steps) for n in range(1, len(card.options) + 1)
+        ]
+        submit = "Submit the order"
+    else:
+        answers = [_choice("Yes", YES), _choice("No", NO)]
+        selects = [
+            _select(f"{STATEMENT_FIELD}{o.id}", f"{o.label}: Yes or No", answers)
+            for o in card.options
+        ]
+        submit = "Submit answers"
+    button = {
+        "type": "button",
+        "action_id": SUBMIT_ACTION,
+        "style": "primary",
+        "text": {"type": "plain_text", "text": submit},
+        "value": str(card.drop_id),
+    }
+    return {"type": "actions", "block_id": FIELDS_BLOCK, "elements": [*selects, button]}
+
+
+def _choice(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
+
+
+def _select(field: str, placeholder: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "static_select",
+        "action_id": f"{FIELD_ACTION}{field}",
+        "placeholder": {"type": "plain_text", "text": placeholder},
+        "options": options,
+    }
+
+
 def reveal_message(reveal: RevealCard) -> dict[str, Any]:
     """chat.update arguments that replace the question with its answer and the distribution."""
     card = reveal.question
     lines = []
-    for r in reveal.results:
-        mark = ":white_check_mark:" if r.is_key else ":x:"
-        line = f"{mark} *{r.option.label}.* {escape(r.option.text)} — {_picked(r.count)}"
+    for n, r in enumerate(reveal.results, start=1):
+        if card.kind is QuestionType.ORDER:
+            line = f"*{n}.* *{r.option.label}.* {escape(r.option.text)} — {_placed(r.count)}"
+        elif card.kind is QuestionType.YESNO:
+            said = "Yes" if r.is_key else "No"
+            line = f"*{r.option.label}.* {escape(r.option.text)} — *{said}* · {r.count} said Yes"
+        else:
+            mark = ":white_check_mark:" if r.is_key else ":x:"
+            line = f"{mark} *{r.option.label}.* {escape(r.option.text)} — {_picked(r.count)}"
         if r.rationale:
             line += f"\n    _{escape(r.rationale)}_"
         lines.append(line)
     blocks: list[Block] = [
         _heading(card, closed=True),
+        *_case_blocks(card),
         section_block(escape(card.stem)),
         *(section_block(t) for t in packed(lines)),
         section_block(f"*Why:* {escape(reveal.explanation)}"),
@@ -119,9 +185,11 @@ def reveal_message(reveal: RevealCard) -> dict[str, Any]:
             f"{reveal.correct} right ({accuracy})"
         )
     )
-    keys = " and ".join(reveal.key_labels)
     return {
-        "text": clip(f"Answer to question #{card.seq}: {keys}. {reveal.explanation}", TEXT_PREVIEW),
+        "text": clip(
+            f"Answer to question #{card.seq}: {reveal.answer_text}. {reveal.explanation}",
+            TEXT_PREVIEW,
+        ),
         "blocks": blocks,
         "metadata": _metadata(card),
     }
@@ -171,6 +239,10 @@ def _count(n: int) -> str:
 
 def _picked(n: int) -> str:
     return "1 pick" if n == 1 else f"{n} picks"
+
+
+def _placed(n: int) -> str:
+    return "1 put it here" if n == 1 else f"{n} put it here"
 
 
 def _is_link(ref: str) -> bool:

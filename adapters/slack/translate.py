@@ -6,6 +6,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from bot.domain.answer_form import tokens_from_fields
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period
 from bot.errors import InvalidInputError
@@ -67,6 +68,31 @@ def answer_from_checkboxes(
             raise MalformedPayload("a selected option has no usable value")
         chosen.append(value)
     return _drop_id(submit_value), tuple(chosen)
+
+
+def answer_from_selects(
+    submit_value: object, state: object, block_id: str, prefix: str
+) -> tuple[int, tuple[str, ...]]:
+    """(drop id, answer tokens) from the submit button's value and the message's select state
+    (an order or yes/no question: one select per position or statement, see answer_form)."""
+    if not isinstance(submit_value, str) or not DROP_VALUE.match(submit_value):
+        raise MalformedPayload("submit button value is not a drop id")
+    values = state.get("values") if isinstance(state, Mapping) else None
+    block = values.get(block_id, {}) if isinstance(values, Mapping) else {}
+    if not isinstance(block, Mapping):
+        raise MalformedPayload("select state is not an object")
+    fields: dict[str, str] = {}
+    for action_id, element in block.items():
+        if not isinstance(action_id, str) or not action_id.startswith(prefix):
+            continue
+        selected = element.get("selected_option") if isinstance(element, Mapping) else None
+        if selected is None:
+            continue  # left empty: the core says what is missing
+        value = selected.get("value") if isinstance(selected, Mapping) else None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", value):
+            raise MalformedPayload("a selected option has no usable value")
+        fields[action_id[len(prefix) :]] = value
+    return _drop_id(submit_value), tokens_from_fields(fields)
 
 
 def _drop_id(raw: str) -> int:

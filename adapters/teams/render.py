@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from adapters import plain_text
-from bot.domain.exam import Domain
+from bot.domain.answer_form import NO, STATEMENT_FIELD, STEP_FIELD, YES, spoken
+from bot.domain.exam import Domain, QuestionType
 from bot.domain.schedule import RevealMode, Schedule, schedule_fields
 from bot.drop_life.card_state import DropCardState
 from bot.service.views import (
@@ -104,8 +105,13 @@ def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None
     With `refresh` (see refresh_for), each member's client asks for that member's own view.
     """
     body = _header(q)
-    actions: list[dict[str, Any]] = []
-    if q.multiple:
+    actions: list[dict[str, Any]] = _case_action(q)
+    if q.kind in (QuestionType.ORDER, QuestionType.YESNO):
+        body.extend(text(f"**{o.label}.** {o.text}", spacing="Small") for o in q.options)
+        body.extend(_answer_inputs(q))
+        if not closed:
+            actions.append(_submit(q, "Submit the order" if q.kind is QuestionType.ORDER else None))
+    elif q.multiple:
         body.append(text(f"Choose {q.pick}.", weight="Bolder"))
         body.append(
             {
@@ -118,15 +124,7 @@ def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None
             }
         )
         if not closed:
-            actions.append(
-                {
-                    "type": "Action.Execute",
-                    "title": "Submit answer",
-                    "verb": ANSWER_VERB,
-                    "data": {"drop": q.drop_id},
-                    "associatedInputs": "auto",
-                }
-            )
+            actions.append(_submit(q))
     else:
         body.extend(text(f"**{o.label}.** {o.text}", spacing="Small") for o in q.options)
         if not closed:
@@ -142,6 +140,58 @@ def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None
             )
     body.append(_answers_line(q, closed=closed))
     return _refreshing(card(body, actions), refresh)
+
+
+def _submit(q: QuestionCard, title: str | None = None) -> dict[str, Any]:
+    return {
+        "type": "Action.Execute",
+        "title": title or "Submit answer",
+        "verb": ANSWER_VERB,
+        "data": {"drop": q.drop_id},
+        "associatedInputs": "auto",
+    }
+
+
+def _answer_inputs(q: QuestionCard) -> list[dict[str, Any]]:
+    """One choice per position (order) or per statement (yes/no); the core's field names."""
+    if q.kind is QuestionType.ORDER:
+        steps = [{"title": f"{o.label}. {o.text}", "value": o.id} for o in q.options]
+        return [
+            {
+                "type": "Input.ChoiceSet",
+                "id": f"{STEP_FIELD}{n}",
+                "style": "compact",
+                "label": f"Step {n}",
+                "placeholder": "Choose a step",
+                "choices": steps,
+            }
+            for n in range(1, len(q.options) + 1)
+        ]
+    yes_no = [{"title": "Yes", "value": YES}, {"title": "No", "value": NO}]
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": f"{STATEMENT_FIELD}{o.id}",
+            "style": "expanded",
+            "label": f"{o.label}: Yes or No",
+            "choices": yes_no,
+        }
+        for o in q.options
+    ]
+
+
+def _case_action(q: QuestionCard) -> list[dict[str, Any]]:
+    """A button that opens the case study's scenario under the card, on each of its questions."""
+    if q.case is None:
+        return []
+    paragraphs = [text(p) for p in q.case.scenario.split("\n\n")]
+    return [
+        {
+            "type": "Action.ShowCard",
+            "title": f"Case study ({q.case.position} of {q.case.size})",
+            "card": card([text(q.case.title, weight="Bolder"), *paragraphs]),
+        }
+    ]
 
 
 def feedback_card(
@@ -170,20 +220,22 @@ def reveal_card(reveal: RevealCard, *, refresh: Card | None = None) -> Card:
         text(f"{q.objective_id} {q.objective_name}", isSubtle=True, spacing="None"),
         text(q.stem),
     ]
-    for result in reveal.results:
+    for n, result in enumerate(reveal.results, start=1):
         share = f"{result.count / reveal.answered:.0%}" if reveal.answered else "0%"
-        mark = "✅ " if result.is_key else ""
-        items = [
-            text(
-                f"{mark}**{result.option.label}.** {result.option.text} — {result.count} ({share})",
-                color="Good" if result.is_key else "Default",
-            )
-        ]
+        label = f"**{result.option.label}.** {result.option.text}"
+        if q.kind is QuestionType.ORDER:
+            line, good = f"{n}. {label} — {result.count} put it here ({share})", True
+        elif q.kind is QuestionType.YESNO:
+            said = "Yes" if result.is_key else "No"
+            line, good = f"{label} — **{said}** · {result.count} said Yes ({share})", False
+        else:
+            mark = "✅ " if result.is_key else ""
+            line, good = f"{mark}{label} — {result.count} ({share})", result.is_key
+        items = [text(line, color="Good" if good else "Default")]
         if result.rationale:
             items.append(text(result.rationale, isSubtle=True, size="Small", spacing="None"))
         body.append({"type": "Container", "items": items, "spacing": "Small"})
-    keys = " and ".join(reveal.key_labels)
-    body.append(text(f"**Answer: {keys}.** {reveal.explanation}", separator=True))
+    body.append(text(f"**Answer: {reveal.answer_text}.** {reveal.explanation}", separator=True))
     if reveal.references:
         body.append(
             text("Read more: " + " · ".join(f"[{_link_title(r)}]({r})" for r in reveal.references))
@@ -195,7 +247,7 @@ def reveal_card(reveal: RevealCard, *, refresh: Card | None = None) -> Card:
             size="Small",
         )
     )
-    return _refreshing(card(body), refresh)
+    return _refreshing(card(body, _case_action(q)), refresh)
 
 
 def member_card(state: DropCardState, *, refresh: Card | None = None) -> Card:
@@ -204,7 +256,7 @@ def member_card(state: DropCardState, *, refresh: Card | None = None) -> Card:
 
     Before the reveal it says only which option the member chose, never whether it was right.
     """
-    yours = " and ".join(state.your_labels or ())
+    yours = spoken(state.question.kind, state.your_labels or ())
     if state.reveal is not None:
         result = reveal_card(state.reveal, refresh=refresh)
         if not yours:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.answer_form import STATEMENT_FIELD, STEP_FIELD, tokens_from_fields
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period
 from bot.errors import InvalidInputError
@@ -170,7 +171,7 @@ def _option_ids(values: list[str]) -> tuple[str, ...]:
 
 
 def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
-    """The drop id and the chosen option ids from an answer action's data."""
+    """The drop id and the answer tokens (answer_form) from an answer action's data."""
     if not isinstance(data, dict):
         raise MalformedActionError("the action carries no data")
     drop_id = _drop_id(data.get("drop"))
@@ -179,6 +180,13 @@ def answer_choice(data: Any) -> tuple[int, tuple[str, ...]]:
         if not isinstance(option, str) or not OPTION_RE.fullmatch(option):
             raise MalformedActionError("the chosen option is not an option id")
         return drop_id, (option,)
+    fields = {k: v for k, v in data.items() if k.startswith((STEP_FIELD, STATEMENT_FIELD))}
+    if fields:  # an order or yes/no card: one input per position or statement
+        if len(fields) > MAX_OPTIONS or not all(
+            isinstance(v, str) and (v == "" or OPTION_RE.fullmatch(v)) for v in fields.values()
+        ):
+            raise MalformedActionError("the answer's inputs are not step or Yes/No choices")
+        return drop_id, tokens_from_fields(fields)
     options = data.get("options", "")
     if not isinstance(options, str) or len(options) > 1024:
         raise MalformedActionError("the chosen options are not option ids")

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from adapters.plain_text import daily_result_text, weekly_digest_text
+from bot.domain.answer_form import spoken, tokens_from_fields
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
 from bot.drop_life import by_hand
@@ -113,9 +114,9 @@ def playground_router(core: Core) -> APIRouter:
         found = await picks_after_close(core, CHANNEL, [r.question.drop_id for r in reveals])
         picks = {}  # drop id → (member, the labels they picked, right?) once revealed
         for r in reveals:
-            labels = {res.option.id: res.option.label for res in r.results}
-            picks[r.question.drop_id] = [
-                (p.display_name, ", ".join(labels.get(o, o) for o in p.option_ids), p.correct)
+            card = r.question
+            picks[card.drop_id] = [
+                (p.display_name, spoken(card.kind, card.labels_of(p.option_ids)), p.correct)
                 for p in found.get(r.question.drop_id, [])
             ]
         board = await show_leaderboard(
@@ -159,15 +160,18 @@ def playground_router(core: Core) -> APIRouter:
 
     @router.post("/playground/answer")
     async def answer(
+        request: Request,
         drop_id: FormStr,
         member: FormStr = "ada",
         option: Annotated[list[str] | None, Form()] = None,
     ) -> Response:
         if member not in MEMBERS:
             return _back("ada", error=f"Unknown demo member {member!r}.")
+        # an order or yes/no question names its inputs step1 … or yn_<id> (answer_form)
+        fields = tokens_from_fields(dict((await request.form()).items()))
         try:
             cmd = SubmitAnswer(
-                CHANNEL, parse_id(drop_id), member, MEMBERS[member], tuple(option or ())
+                CHANNEL, parse_id(drop_id), member, MEMBERS[member], fields or tuple(option or ())
             )
             feedback = await submit_answer(core, cmd)
         except StudybotError as exc:

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.exam import Domain, Question, QuestionType
+from bot.domain.exam import Domain, Question
 from bot.errors import NoQuestionsError
 
 
@@ -30,15 +30,25 @@ def domain_weights(
     return {d.id: d.weight_mid * records.get(d.id, DomainRecord()).weakness for d in domains}
 
 
-# The item types the chat doors can post and take answers to. Order-the-steps, yes/no series and
-# case studies are in the pack format, the lint and the scoring, but no door renders them yet, so
-# they are never drawn for a drop (docs/scoring.md).
-DROPPABLE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE})
-
-
 def droppable(question: Question) -> bool:
-    """Whether a drop may post this question today."""
-    return question.type in DROPPABLE_TYPES and question.case_id is None
+    """Whether a drop may draw this question: a case study is drawn only by its first question,
+    the others follow it on the team's next drops (`next_in_case`)."""
+    return question.case_position <= 1
+
+
+def next_in_case(questions: Sequence[Question], last_question_id: str | None) -> Question | None:
+    """The question that continues the case study the team's last drop belongs to, if any."""
+    last = next((q for q in questions if q.id == last_question_id), None)
+    if last is None or last.case_id is None:
+        return None
+    return next(
+        (
+            q
+            for q in questions
+            if q.case_id == last.case_id and q.case_position == last.case_position + 1
+        ),
+        None,
+    )
 
 
 def choose_question(
@@ -57,8 +67,13 @@ def choose_question(
     only the ones dropped the fewest times are candidates, so nothing repeats until the eligible
     pool is used up. The domain is drawn with probability proportional to its weight (see
     `domain_weights`) among domains that still have candidates; the question uniformly within it.
-    The same inputs and the same `rng` seed give the same question.
+    The same inputs and the same `rng` seed give the same question. A case study that the last
+    drop started is continued first, whatever the focus, so its questions come on consecutive
+    drops.
     """
+    following = next_in_case(questions, last_question_id)
+    if following is not None:
+        return following
     eligible = [
         q
         for q in questions

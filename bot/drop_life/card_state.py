@@ -8,7 +8,6 @@ the open question (no key) or the finished reveal, never a mix, and never a stal
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
@@ -122,7 +121,7 @@ async def card_state(
         answer_count=int(row.answer_count or 0),
     )
     yours = tuple(row.yours.split(",")) if user_id and row.yours else None
-    labels = tuple(sorted(string.ascii_uppercase[order.index(o)] for o in yours)) if yours else None
+    labels = card.labels_of(yours) if yours else None
     return DropCardState(
         question=card,
         accepting=row.status == OPEN and core.clock.now() < row.closes_at,

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.exam import ExamPack, Question
-from bot.service.views import CardOption, OptionResult, QuestionCard, RevealCard
+from bot.domain.exam import ExamPack, Question, QuestionType
+from bot.service.views import CardOption, CaseCard, OptionResult, QuestionCard, RevealCard
 
 
 def question_card(
@@ -45,21 +45,38 @@ def question_card(
         opened_at=opened_at,
         closes_at=closes_at,
         answer_count=answer_count,
+        kind=question.type,
+        case=_case_card(pack, question),
     )
+
+
+def _case_card(pack: ExamPack, question: Question) -> CaseCard | None:
+    if question.case_id is None:
+        return None
+    for case in pack.cases:
+        if case.id == question.case_id:
+            return CaseCard(
+                case.id, case.title, case.scenario, question.case_position, len(case.question_ids)
+            )
+    return None
 
 
 def reveal_card(card: QuestionCard, question: Question, choices: Iterable[str]) -> RevealCard:
     """The reveal: key, explanation, references and how many picked each option.
 
-    `choices` holds each stored answer's option ids joined by commas.
+    `choices` holds each stored answer's tokens joined by commas (answer_form); what each
+    result counts depends on the question's type (OptionResult).
     """
     counts: Counter[str] = Counter()
     answered = correct = 0
     for joined in choices:
         chosen = joined.split(",")
-        counts.update(chosen)
+        counts.update(_counted(question, chosen))
         answered += 1
         correct += question.is_correct(chosen)
+    shown = card.options
+    if question.type is QuestionType.ORDER:  # the steps in the right order
+        shown = tuple(sorted(shown, key=lambda o: question.key_order.index(o.id)))
     results = tuple(
         OptionResult(
             option=o,
@@ -67,7 +84,7 @@ def reveal_card(card: QuestionCard, question: Question, choices: Iterable[str]) 
             is_key=o.id in question.key,
             rationale=question.option(o.id).rationale,
         )
-        for o in card.options
+        for o in shown
     )
     return RevealCard(
         question=card,
@@ -77,3 +94,12 @@ def reveal_card(card: QuestionCard, question: Question, choices: Iterable[str]) 
         answered=answered,
         correct=correct,
     )
+
+
+def _counted(question: Question, tokens: list[str]) -> list[str]:
+    """The option ids one answer adds to the reveal's counts."""
+    if question.type is QuestionType.ORDER:
+        return [t for t, right in zip(tokens, question.key_order, strict=False) if t == right]
+    if question.type is QuestionType.YESNO:
+        return [oid for oid, _, said in (t.partition("=") for t in tokens) if said == "yes"]
+    return tokens

@@ -3,7 +3,6 @@ and a drop's question card or reveal as it stands."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,10 +45,6 @@ class DropRecord:
 
     def is_open(self, now: datetime) -> bool:
         return self.status == OPEN and now < self.closes_at
-
-    def label(self, option_id: str) -> str:
-        """The letter the option is shown with in this drop (A, B, C …)."""
-        return string.ascii_uppercase[self.option_order.index(option_id)]
 
 
 async def get_drop(

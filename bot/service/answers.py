@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import bindparam, case, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.exam import Question, QuestionType
+from bot.domain.answer_form import answer_labels, checked_answer, spoken
+from bot.domain.exam import Question
 from bot.domain.ids import parse_id
 from bot.domain.periods import local_time_text
 from bot.domain.schedule import RevealMode
@@ -97,7 +98,7 @@ class _Accepted:
     cmd: SubmitAnswer
     drop: DropRecord
     question: Question
-    chosen: frozenset[str]
+    chosen: tuple[str, ...]  # as stored (answer_form.checked_answer)
     labels: tuple[str, ...]
     correct: bool
     points: int
@@ -162,8 +163,8 @@ def _check(
 ) -> _Accepted | AnswerFeedback:
     drop = visible_drop(drop, cmd.drop_id, cmd.channel)
     question = core.questions[drop.question_id]
-    chosen = _validated_choice(question, cmd.option_ids)
-    labels = tuple(sorted(drop.label(oid) for oid in chosen))
+    chosen = checked_answer(question, cmd.option_ids)
+    labels = answer_labels(question.type, drop.option_order, chosen)
     if not drop.is_open(now):
         return AnswerFeedback(
             AnswerStatus.CLOSED,
@@ -183,29 +184,9 @@ def _check(
     return _Accepted(index, cmd, drop, question, chosen, labels, correct, points)
 
 
-def _validated_choice(question: Question, option_ids: tuple[str, ...]) -> frozenset[str]:
-    chosen = frozenset(option_ids)
-    unknown = sorted(chosen - set(question.option_ids))
-    if unknown:
-        raise InvalidInputError(
-            f"Unknown option {', '.join(unknown)}; this question's options are "
-            f"{', '.join(question.option_ids)}. Nothing was recorded."
-        )
-    if len(chosen) != len(option_ids):
-        raise InvalidInputError("The same option was chosen twice. Nothing was recorded.")
-    if question.type is QuestionType.SINGLE and len(chosen) != 1:
-        raise InvalidInputError("Choose exactly one option. Nothing was recorded.")
-    if question.type is QuestionType.MULTIPLE and len(chosen) != question.pick:
-        raise InvalidInputError(
-            f"This question asks for {question.pick} options; you chose {len(chosen)}. "
-            "Nothing was recorded."
-        )
-    return chosen
-
-
 def _recorded(a: _Accepted) -> AnswerFeedback:
     private = a.drop.reveal_mode is RevealMode.AT_CLOSE_WITH_FEEDBACK
-    message = f"Your answer {' and '.join(a.labels)} is recorded."
+    message = f"Your answer {spoken(a.question.type, a.labels)} is recorded."
     if private:
         message += " Correct!" if a.correct else " Not quite."
     else:
@@ -221,10 +202,10 @@ def _recorded(a: _Accepted) -> AnswerFeedback:
 
 
 def _already(a: _Accepted, first_choice: str) -> AnswerFeedback:
-    labels = tuple(sorted(a.drop.label(oid) for oid in first_choice.split(",")))
+    labels = answer_labels(a.question.type, a.drop.option_order, first_choice.split(","))
     return AnswerFeedback(
         AnswerStatus.ALREADY_ANSWERED,
-        f"You already answered {' and '.join(labels)}; only your first answer counts.",
+        f"You already answered {spoken(a.question.type, labels)}; only your first answer counts.",
         a.drop.id,
         labels,
     )
@@ -260,7 +241,7 @@ async def _insert_answers(
                 "member_id": a.member_id,
                 "team_id": a.drop.team_id,
                 "domain_id": a.question.domain_id,
-                "option_ids": ",".join(sorted(a.chosen)),
+                "option_ids": ",".join(a.chosen),
                 "correct": a.correct,
                 "points": a.points,
                 "answered_at": now,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.answer_form import answer_labels, spoken
+from bot.domain.exam import QuestionType
 from bot.domain.periods import Period
 from bot.domain.schedule import Schedule
 
@@ -16,6 +18,17 @@ class CardOption:
     id: str
     label: str  # A, B, C … in display order
     text: str
+
+
+@dataclass(frozen=True)
+class CaseCard:
+    """The case study a question belongs to: its scenario, readable from each of its questions."""
+
+    case_id: str
+    title: str
+    scenario: str
+    position: int  # 1, 2 … of `size`
+    size: int
 
 
 @dataclass(frozen=True)
@@ -35,14 +48,25 @@ class QuestionCard:
     opened_at: datetime
     closes_at: datetime
     answer_count: int = 0
+    # order: `options` are the steps, shuffled; yesno: the statements, as written
+    kind: QuestionType = QuestionType.SINGLE
+    case: CaseCard | None = None
 
     @property
     def multiple(self) -> bool:
         return self.pick > 1
 
+    def labels_of(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """A stored answer's labels as this card shows its options (see answer_form)."""
+        return answer_labels(self.kind, [o.id for o in self.options], tokens)
+
 
 @dataclass(frozen=True)
 class OptionResult:
+    """One option in the reveal. By the question's kind, `count` is how many chose the option
+    (single, multiple), put the step in its right position (order; the results then run in the
+    right order) or answered the statement Yes (yesno, where `is_key` means its answer is Yes)."""
+
     option: CardOption
     count: int
     is_key: bool
@@ -60,7 +84,14 @@ class RevealCard:
 
     @property
     def key_labels(self) -> list[str]:
+        if self.question.kind is QuestionType.YESNO:
+            return [f"{r.option.label} {'Yes' if r.is_key else 'No'}" for r in self.results]
         return [r.option.label for r in self.results if r.is_key]
+
+    @property
+    def answer_text(self) -> str:
+        """The key as one phrase: "A and C", "C → A → D → B", "A Yes, B No, C Yes"."""
+        return spoken(self.question.kind, self.key_labels)
 
 
 @dataclass(frozen=True)
@@ -71,6 +102,10 @@ class DailyResult:
     key_labels: tuple[str, ...]
     answered: int
     correct: int
+
+    @property
+    def answer_text(self) -> str:
+        return spoken(self.question.kind, self.key_labels)
 
     @property
     def percent_right(self) -> int | None:
@@ -89,7 +124,7 @@ class AnswerFeedback:
     status: AnswerStatus
     message: str
     drop_id: int
-    chosen_labels: tuple[str, ...]
+    chosen_labels: tuple[str, ...]  # in the order answer_form.spoken reads them
     correct: bool | None = None  # set only when the reveal mode gives private feedback
     explanation: str | None = None
 

@@ -217,19 +217,33 @@ def test_order_steps_are_never_shown_in_the_right_order(tmp_path: Path) -> None:
     assert len(shown) > 10  # still shuffled, not one fixed wrong order
 
 
-def test_new_item_types_and_case_questions_are_not_drawn_until_the_doors_show_them(
+def test_a_case_study_is_drawn_by_its_first_question_and_then_posted_in_series(
     tmp_path: Path,
 ) -> None:
     pack, _ = read_pack(with_case(tmp_path, case_file()), today=TODAY)
     assert pack is not None
-    assert not droppable(pack.question("case-01-1"))
+    assert droppable(pack.question("case-01-1"))
+    assert not droppable(pack.question("case-01-2"))
     drawn = {
         choose_question(pack.questions, pack.domains, {}, {}, random.Random(seed)).id
-        for seed in range(200)
+        for seed in range(300)
     }
-    assert drawn
-    assert all(pack.question(q).type is not QuestionType.ORDER for q in drawn)
-    assert not drawn & {"case-01-1", "case-01-2", "case-01-3"}
+    assert "case-01-1" in drawn
+    assert any(pack.question(q).type is QuestionType.ORDER for q in drawn)
+    assert not drawn & {"case-01-2", "case-01-3"}  # only by continuation
+    series = ["case-01-1"]
+    for _ in range(2):  # focus on another domain does not interrupt the case
+        series.append(
+            choose_question(
+                pack.questions, pack.domains, {}, {}, random.Random(1),
+                focus_domain="D2", last_question_id=series[-1],
+            ).id
+        )  # fmt: skip
+    assert series == ["case-01-1", "case-01-2", "case-01-3"]
+    after = choose_question(
+        pack.questions, pack.domains, {}, {}, random.Random(1), last_question_id="case-01-3"
+    )
+    assert after.case_position <= 1  # a finished case starts nothing by itself
 
 
 def test_catalog_keeps_the_order_of_a_key_and_the_case_of_a_question(tmp_path: Path) -> None:
