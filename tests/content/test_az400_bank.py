@@ -145,4 +145,5 @@ def test_every_question_fits_slack_and_teams_messages(bank: ExamPack) -> None:
             }
         )
         assert len(everything.encode()) * 3 <= TEAMS_CARD_BYTES, q.id  # x3 for card markup
-        assert 40 <= len(q.stem.split()) <= 150, q.id
+        # a case question may be short: it relies on the case's scenario
+        assert 40 * (q.case_id is None) <= len(q.stem.split()) <= 150, q.id
