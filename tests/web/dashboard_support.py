@@ -14,6 +14,7 @@ from bot.service.answers import submit_answer
 from bot.service.commands import CloseDrop, RegisterTeam, StartDrop, SubmitAnswer
 from bot.service.context import Core
 from bot.service.directory import register_team
+from tests.support.answers import right_answer, wrong_answer
 
 SETTINGS = DashboardSettings(secret="k" * 40, public_url="http://test")
 OTHER_KEY = DashboardSettings(secret="z" * 40, public_url="http://test")
@@ -33,8 +34,7 @@ async def seed(core: Core, drops: int = 6) -> None:
         for channel in (ALPHA, ALPHA_2, BETA):
             card = await start_drop(core, StartDrop(channel, window=timedelta(hours=1)))
             q = core.questions[card.question_id]
-            right = tuple(sorted(q.key))
-            wrong = tuple(o for o in q.option_ids if o not in q.key)[: q.pick]
+            right, wrong = right_answer(q), wrong_answer(q)
             people = [("ada", "Ada", right), ("grace", "Grace", wrong)]
             if n == 0:
                 people.append(("linus", "=HYPERLINK(evil)", right))

@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from tests.conftest import MINIPACK
 from tests.fakes import FakeClock
+from tests.support.answers import right_answer, wrong_answer
 from tests.web.dashboard_support import ALPHA, SETTINGS, seed
 
 DEMO_TEAMS = ("Platform Guild", "Release Crew", "SRE Night Owls", "Cloud Builders")
@@ -42,8 +43,7 @@ async def seed_demo_teams(core: Core, drops: int = 8) -> None:
             clock.current = today - timedelta(weeks=drops - n)
             card = await start_drop(core, StartDrop(channel, window=timedelta(hours=1)))
             q = core.questions[card.question_id]
-            right = tuple(sorted(q.key))
-            wrong = tuple(o for o in q.option_ids if o not in q.key)[: q.pick]
+            right, wrong = right_answer(q), wrong_answer(q)
             for user, display, skill in people:
                 if (n >= drops - 5 and skill < 0.45) or rng.random() < 0.15:
                     continue  # the weakest stop answering; everyone skips now and then
