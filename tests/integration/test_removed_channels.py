@@ -32,7 +32,8 @@ async def test_running_schedules_of_those_channels_pause_with_the_note(core: Cor
     assert not paused.schedule.active
     assert paused.last_error == "Paused: removed from Team chan-1."
     (kept,) = await channel_schedules(core, KEPT)
-    assert kept.schedule.active and kept.last_error is None
+    assert kept.schedule.active
+    assert kept.last_error is None
 
 
 async def test_nothing_running_means_nobody_to_tell(core: Core) -> None:
