@@ -25,7 +25,7 @@ from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProg
 from bot.service.context import Core
 from bot.service.dashboard_links import issue_dashboard_link
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
-from bot.service.schedules import get_schedule
+from bot.service.schedules import get_schedule, the_study_channel
 
 NOT_STUDY_CHANNEL = (
     "This channel is not a study channel yet. A team owner or study admin starts it here with "
@@ -88,21 +88,10 @@ async def _study_channel(core: Core, who: TurnIdentity) -> ChannelRef | None:
     """The channel a personal or group chat command is about: the tenant's only study channel."""
     if who.kind == "channel":
         return who.channel
-    known = [
-        ChannelRef(PLATFORM, who.tenant_id, c.channel_key)
-        for c in await tenant_channels(core, who.tenant_id)
-    ]
-    scheduled, registered = [], []
-    for channel in known:
-        try:
-            schedule = await get_schedule(core, channel)
-        except NotFoundError:
-            continue
-        registered.append(channel)
-        if schedule is not None:
-            scheduled.append(channel)
-    candidates = scheduled or registered
-    return candidates[0] if len(candidates) == 1 else None
+    known = await tenant_channels(core, who.tenant_id)
+    return await the_study_channel(
+        core, [ChannelRef(PLATFORM, who.tenant_id, c.channel_key) for c in known]
+    )
 
 
 async def _leaderboard(core: Core, who: TurnIdentity, args: tuple[str, ...]) -> Any:

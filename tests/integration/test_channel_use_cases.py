@@ -1,5 +1,6 @@
-"""The core's use case for an app removed from some channels: their running schedules pause with
-a note, other channels keep theirs, and the study admins to tell are named."""
+"""Core use cases about which channels are meant: an app removed from some channels (their running
+schedules pause with a note, other channels keep theirs, the study admins to tell are named), and
+the one study channel a chat outside the channels is about."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from bot.service.admins import set_study_admin
 from bot.service.commands import SaveSchedule
 from bot.service.context import Core
 from bot.service.lifecycle import pause_removed_channels
-from bot.service.schedules import channel_schedules, save_schedule, set_schedule_active
+from bot.service.schedules import (
+    channel_schedules,
+    save_schedule,
+    set_schedule_active,
+    the_study_channel,
+)
 from tests.conftest import CHANNEL, register
 from tests.support.actors import OPERATOR
 
@@ -45,3 +51,15 @@ async def test_nothing_running_means_nobody_to_tell(core: Core) -> None:
     assert await pause_removed_channels(core, [CHANNEL, unregistered], note) == []
     (record,) = await channel_schedules(core, CHANNEL)
     assert record.last_error is None  # an admin's own pause keeps no removal note
+
+
+async def test_a_chat_outside_the_channels_is_about_the_only_scheduled_one(core: Core) -> None:
+    unknown = ChannelRef("fake", "org-1", "not-registered")
+    await register(core, CHANNEL)
+    await register(core, KEPT)
+    assert await the_study_channel(core, [CHANNEL, KEPT, unknown]) is None  # two, no schedule
+    await save_schedule(core, SaveSchedule(KEPT, SCHEDULE, actor=OPERATOR))
+    assert await the_study_channel(core, [CHANNEL, KEPT, unknown]) == KEPT
+    assert await the_study_channel(core, [CHANNEL, unknown]) == CHANNEL  # the only registered
+    await save_schedule(core, SaveSchedule(CHANNEL, SCHEDULE, actor=OPERATOR))
+    assert await the_study_channel(core, [CHANNEL, KEPT]) is None  # two scheduled: ask
