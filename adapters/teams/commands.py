@@ -20,7 +20,7 @@ from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import policy
-from bot.service.admins import set_study_admin
+from bot.service.admins import admin_change_text, set_study_admin
 from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
 from bot.service.dashboard_links import issue_dashboard_link
@@ -163,10 +163,7 @@ async def _dashboard(core: Core, who: TurnIdentity) -> Any:
         return text_activity(
             "Dashboard links are personal: send **dashboard** to me in a private chat."
         )
-    link = await issue_dashboard_link(core, _member(who))
-    return text_activity(
-        f"Your {link.role} link to the studybot dashboard (valid for 24 hours): {link.url}"
-    )
+    return text_activity((await issue_dashboard_link(core, _member(who))).message)
 
 
 async def _admin(
@@ -193,5 +190,4 @@ async def _admin(
             core, who.channel, member.aad_object_id, member.name, action == "add", actor=actor
         )
         done.append(member.name)
-    verb = "is now a study admin" if action == "add" else "is no longer a study admin"
-    return text_activity("; ".join(f"{name} {verb}" for name in done) + ".")
+    return text_activity(admin_change_text(done, action == "add"))
