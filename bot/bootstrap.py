@@ -18,6 +18,7 @@ from bot.packs.loader import load_pack
 from bot.ports import ChatPlatform, Clock, SystemClock
 from bot.service.catalog import sync_pack
 from bot.service.context import Core
+from bot.service.dashboard_links import LINK_HOURS
 from bot.settings import Settings, SettingsProblems, served_url
 from bot.storage.database import Database, describe_url
 from bot.storage.migrate import upgrade
@@ -166,7 +167,12 @@ def _dashboard_link(
     from adapters.web.access import dashboard_link
 
     return dashboard_link(
-        dashboard, platform=platform, workspace=workspace, role=role, hours=24, now=core.clock.now()
+        dashboard,
+        platform=platform,
+        workspace=workspace,
+        role=role,
+        hours=LINK_HOURS,
+        now=core.clock.now(),
     )
 
 

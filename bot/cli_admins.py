@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from bot.bootstrap import build_core
 from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
-from bot.service.admins import list_study_admins, set_study_admin
+from bot.service.admins import admin_change_text, list_study_admins, set_study_admin
 from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.settings import Settings
@@ -86,7 +86,7 @@ async def _add(core: Core, args: argparse.Namespace) -> str:
     channel = parse_channel(args.channel)
     user = _user(channel, args.user)
     await set_study_admin(core, channel, user, args.name.strip(), True, actor=OPERATOR)
-    return f"{user} is now a study admin of {args.channel}."
+    return admin_change_text([user], True, f"of {args.channel}")
 
 
 async def _remove(core: Core, args: argparse.Namespace) -> str:
@@ -95,7 +95,7 @@ async def _remove(core: Core, args: argparse.Namespace) -> str:
     if user not in {a.user_id for a in await list_study_admins(core, channel, actor=OPERATOR)}:
         raise InvalidInputError(f"{user} is not a study admin of {args.channel}; nothing changed")
     await set_study_admin(core, channel, user, "", False, actor=OPERATOR)
-    return f"{user} is no longer a study admin of {args.channel}."
+    return admin_change_text([user], False, f"of {args.channel}")
 
 
 async def _list(core: Core, args: argparse.Namespace) -> str:

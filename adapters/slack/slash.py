@@ -44,7 +44,7 @@ from bot.drop_life import by_hand
 from bot.errors import FieldErrors, NotAllowedError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import policy
-from bot.service.admins import set_study_admin
+from bot.service.admins import admin_change_text, set_study_admin
 from bot.service.commands import (
     SaveSchedule,
     ShowLeaderboard,
@@ -195,14 +195,9 @@ async def _privileged(
         await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
         target = await look_up(client, parsed.user_id, who="that person is")
         await set_study_admin(core, channel, target.id, target.name, parsed.admin, actor=actor)
-        verb = "is now a study admin" if parsed.admin else "is no longer a study admin"
-        return text_message(f"{target.name} {verb} of this channel.")
+        return text_message(admin_change_text([target.name], parsed.admin, "of this channel"))
     if isinstance(parsed, OpenDashboard):
-        link = await issue_dashboard_link(core, actor, channel)
-        return text_message(
-            f"Your {link.role} link to the studybot dashboard (just for you, valid for 24 "
-            f"hours): {link.url}"
-        )
+        return text_message((await issue_dashboard_link(core, actor, channel)).message)
     if isinstance(parsed, DropNow):
         card = await by_hand.drop_now(
             core, StartDrop(channel, focus_domain=parsed.focus_domain, actor=actor)

@@ -20,12 +20,12 @@ from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import policy
-from bot.service.admins import set_study_admin
+from bot.service.admins import admin_change_text, set_study_admin
 from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
 from bot.service.dashboard_links import issue_dashboard_link
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
-from bot.service.schedules import get_schedule
+from bot.service.schedules import get_schedule, the_study_channel
 
 NOT_STUDY_CHANNEL = (
     "This channel is not a study channel yet. A team owner or study admin starts it here with "
@@ -88,21 +88,10 @@ async def _study_channel(core: Core, who: TurnIdentity) -> ChannelRef | None:
     """The channel a personal or group chat command is about: the tenant's only study channel."""
     if who.kind == "channel":
         return who.channel
-    known = [
-        ChannelRef(PLATFORM, who.tenant_id, c.channel_key)
-        for c in await tenant_channels(core, who.tenant_id)
-    ]
-    scheduled, registered = [], []
-    for channel in known:
-        try:
-            schedule = await get_schedule(core, channel)
-        except NotFoundError:
-            continue
-        registered.append(channel)
-        if schedule is not None:
-            scheduled.append(channel)
-    candidates = scheduled or registered
-    return candidates[0] if len(candidates) == 1 else None
+    known = await tenant_channels(core, who.tenant_id)
+    return await the_study_channel(
+        core, [ChannelRef(PLATFORM, who.tenant_id, c.channel_key) for c in known]
+    )
 
 
 async def _leaderboard(core: Core, who: TurnIdentity, args: tuple[str, ...]) -> Any:
@@ -174,10 +163,7 @@ async def _dashboard(core: Core, who: TurnIdentity) -> Any:
         return text_activity(
             "Dashboard links are personal: send **dashboard** to me in a private chat."
         )
-    link = await issue_dashboard_link(core, _member(who))
-    return text_activity(
-        f"Your {link.role} link to the studybot dashboard (valid for 24 hours): {link.url}"
-    )
+    return text_activity((await issue_dashboard_link(core, _member(who))).message)
 
 
 async def _admin(
@@ -204,5 +190,4 @@ async def _admin(
             core, who.channel, member.aad_object_id, member.name, action == "add", actor=actor
         )
         done.append(member.name)
-    verb = "is now a study admin" if action == "add" else "is no longer a study admin"
-    return text_activity("; ".join(f"{name} {verb}" for name in done) + ".")
+    return text_activity(admin_change_text(done, action == "add"))

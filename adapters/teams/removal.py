@@ -15,16 +15,9 @@ from sqlalchemy import select
 from adapters.teams.conversations import tenant_channels
 from adapters.teams.tables import teams_conversations
 from adapters.teams.translate import PLATFORM, TurnIdentity, channel_key
-from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
-from bot.service.admins import list_study_admins
-from bot.service.commands import Actor
 from bot.service.context import Core
-from bot.service.schedules import (
-    channel_schedules,
-    record_delivery_error,
-    set_schedule_active,
-)
+from bot.service.lifecycle import pause_removed_channels
 
 log = logging.getLogger("studybot.teams")
 
@@ -49,23 +42,7 @@ async def team_channels(core: Core, who: TurnIdentity) -> list[ChannelRef]:
 
 async def pause_removed_team(core: Core, who: TurnIdentity) -> list[str]:
     """Pause every running schedule of the team; returns the admins' user ids to tell."""
-    admins: set[str] = set()
-    paused = 0
-    studybot = Actor.the_service()  # acting on Teams' word that the app was removed
-    for channel in await team_channels(core, who):
-        for record in await channel_schedules(core, channel):
-            if record.schedule.active:
-                await set_schedule_active(core, channel, False, actor=studybot)
-                await record_delivery_error(core, record.id, removal_note(record.team_name))
-                paused += 1
-        try:
-            admins.update(a.user_id for a in await list_study_admins(core, channel, actor=studybot))
-        except NotFoundError:  # the bot was there, but it never became a study channel
-            continue
-    if paused:
-        log.info("paused %d schedule(s) of a Teams team that removed the app", paused)
-        return sorted(admins)
-    return []
+    return await pause_removed_channels(core, await team_channels(core, who), removal_note)
 
 
 async def personal_chats(core: Core, tenant_id: str, user_ids: list[str]) -> list[ChannelRef]:

@@ -145,14 +145,6 @@ def _leaderboard(board: LeaderboardView) -> Table:
 
 
 def _team_ranking(report: OrgReportView, filters: Filters) -> Table:
-    rows = []
-    for t in report.teams:
-        chosen = [d for d in t.domains if filters.domain_id in (None, d.domain_id)]
-        answered = sum(d.answered for d in chosen)
-        correct = sum(d.correct for d in chosen)
-        points = sum(d.points for d in chosen)
-        rows.append((t.team_name, t.members, t.active_members, answered, correct, points))
-    rows.sort(key=lambda r: (-r[5], -r[4], r[3], r[0].casefold()))
     return Table(
         "teams",
         "Teams by points",
@@ -167,8 +159,17 @@ def _team_ranking(report: OrgReportView, filters: Filters) -> Table:
             "accuracy, raw (%)",
         ),
         [
-            (i, n, m, a, ans, c, p, pct(c / ans) if ans else None)
-            for i, (n, m, a, ans, c, p) in enumerate(rows, start=1)
+            (
+                t.rank,
+                t.team_name,
+                t.members,
+                t.active_members,
+                t.answered,
+                t.correct,
+                t.points,
+                None if t.accuracy is None else pct(t.accuracy),
+            )
+            for t in report.ranking(filters.domain_id)
         ],
     )
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.web.dashboard import render
 from adapters.web.gate import Gate
-from bot.service.admins import list_study_admins, set_study_admin
+from bot.service.admins import admin_change_text, list_study_admins, set_study_admin
 from bot.service.org_teams import list_org_teams
 from bot.service.policy import Action
 
@@ -64,7 +64,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
             return await page(request, channel_id, f"{user} is not a study admin here.", 400)
         name = form.get("name", "").strip()[:200]
         await set_study_admin(core, team.channel, user, name, action == "add", actor=grant.actor)
-        note = f"{user} is now a study admin." if action == "add" else f"{user} was removed."
+        note = admin_change_text([user], action == "add")
         return RedirectResponse(
             f"/admin/teams/{quote(channel_id, safe='')}/admins?{urlencode({'note': note})}",
             status_code=303,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,6 +19,18 @@ from bot.service.context import Core
 from bot.service.directory import find_team, upsert_member
 from bot.storage.dialect import insert_for
 from bot.storage.tables import members, team_members
+
+
+def admin_change_text(names: Sequence[str], admin: bool, where: str = "") -> str:
+    """The sentence every door answers a study admin change with ("Ada is now a study admin.");
+    `where` names the channel when the asker is not in it ("of #study")."""
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    one = len(names) == 1
+    if admin:
+        said = "is now a study admin" if one else "are now study admins"
+    else:
+        said = "is no longer a study admin" if one else "are no longer study admins"
+    return f"{who} {said}{' ' + where if where else ''}."
 
 
 async def set_study_admin(

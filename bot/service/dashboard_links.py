@@ -25,10 +25,21 @@ class DashboardOff(StudybotError):
         super().__init__(DASHBOARD_OFF)
 
 
+LINK_HOURS = 24  # how long a link a chat door hands out stays valid (bot/bootstrap.py)
+
+
 @dataclass(frozen=True)
 class DashboardLink:
     role: str  # "admin" or "manager"
     url: str
+
+    @property
+    def message(self) -> str:
+        """What every chat door answers with (only ever in a reply the asker alone sees)."""
+        return (
+            f"Your {self.role} link to the studybot dashboard (just for you, valid for "
+            f"{LINK_HOURS} hours): {self.url}"
+        )
 
 
 async def issue_dashboard_link(
@@ -52,6 +63,6 @@ async def issue_dashboard_link(
         if org_id is not None:
             await audit.record(
                 conn, org_id, actor, AuditAction.LINK_ISSUED, org_name, core.clock.now(),
-                after={"role": role, "valid for": "24 hours"},
+                after={"role": role, "valid for": f"{LINK_HOURS} hours"},
             )  # fmt: skip
     return DashboardLink(role, url)

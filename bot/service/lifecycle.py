@@ -1,16 +1,50 @@
 """An organisation's life on a platform: the app installed in it, and switched off when the app
-is removed from it; both leave an entry in its audit trail."""
+is removed from it (or from some of its channels); each leaves an entry in its audit trail."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
+
 from sqlalchemy import select, update
 
+from bot.errors import NotFoundError
+from bot.ports import ChannelRef
 from bot.service import audit
+from bot.service.admins import list_study_admins
 from bot.service.audit import AuditAction
 from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.service.directory import upsert_organisation
+from bot.service.schedules import channel_schedules, record_delivery_error, set_schedule_active
 from bot.storage.tables import organisations
+
+log = logging.getLogger("studybot.lifecycle")
+
+
+async def pause_removed_channels(
+    core: Core, channels: Sequence[ChannelRef], note: Callable[[str], str]
+) -> list[str]:
+    """The app was removed from these channels: pause each running schedule with `note(team
+    name)` as its delivery error (posting there fails forever), and return the user ids of the
+    channels' study admins to tell (none when nothing was running)."""
+    admins: set[str] = set()
+    paused = 0
+    studybot = Actor.the_service()  # acting on the platform's word that the app was removed
+    for channel in channels:
+        for record in await channel_schedules(core, channel):
+            if record.schedule.active:
+                await set_schedule_active(core, channel, False, actor=studybot)
+                await record_delivery_error(core, record.id, note(record.team_name))
+                paused += 1
+        try:
+            admins.update(a.user_id for a in await list_study_admins(core, channel, actor=studybot))
+        except NotFoundError:  # the app was there, but it never became a study channel
+            continue
+    if not paused:
+        return []
+    log.info("paused %d schedule(s) of channels the app was removed from", paused)
+    return sorted(admins)
 
 
 async def record_installation(

@@ -118,6 +118,23 @@ async def get_schedule(core: Core, channel: ChannelRef) -> Schedule | None:
     return schedule_from_row(row) if row else None
 
 
+async def the_study_channel(core: Core, channels: Sequence[ChannelRef]) -> ChannelRef | None:
+    """Which of these channels a command from outside them (a private or group chat) is about:
+    the only one with a schedule, else the only registered one; None when that is not exactly
+    one channel, so the door asks the member to use the study channel itself."""
+    scheduled, registered = [], []
+    for channel in channels:
+        try:
+            schedule = await get_schedule(core, channel)
+        except NotFoundError:
+            continue
+        registered.append(channel)
+        if schedule is not None:
+            scheduled.append(channel)
+    candidates = scheduled or registered
+    return candidates[0] if len(candidates) == 1 else None
+
+
 async def set_schedule_active(
     core: Core, channel: ChannelRef, active: bool, *, actor: Actor
 ) -> Schedule:

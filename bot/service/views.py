@@ -224,11 +224,40 @@ class TeamReport:
 
 
 @dataclass(frozen=True)
+class TeamStanding:
+    """One team's place in its organisation, over every domain or one."""
+
+    rank: int
+    team_name: str
+    members: int
+    active_members: int
+    answered: int
+    correct: int
+    points: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
 class OrgReportView:
     org_name: str
     period: Period
     teams: tuple[TeamReport, ...]
     domains: tuple[DomainProgress, ...]
+
+    def ranking(self, domain_id: str | None = None) -> tuple[TeamStanding, ...]:
+        """The teams by points (then right answers, then fewer answers, then name), in one
+        domain or all; the same tie rules as a team's own leaderboard."""
+        totals = []
+        for t in self.teams:
+            chosen = [d for d in t.domains if domain_id in (None, d.domain_id)]
+            answered, correct = sum(d.answered for d in chosen), sum(d.correct for d in chosen)
+            points = sum(d.points for d in chosen)
+            totals.append((t.team_name, t.members, t.active_members, answered, correct, points))
+        totals.sort(key=lambda r: (-r[5], -r[4], r[3], r[0].casefold()))
+        return tuple(TeamStanding(i, *row) for i, row in enumerate(totals, start=1))
 
 
 @dataclass(frozen=True)
