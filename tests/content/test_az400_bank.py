@@ -76,7 +76,11 @@ def test_every_outline_bullet_has_at_least_three_questions(bank: ExamPack) -> No
 
 def test_size_mix_and_difficulty_spread(bank: ExamPack) -> None:
     stats = pack_stats(bank)
-    assert stats.total >= 300
+    assert stats.total >= 500
+    # the exam's other item types, as many as the second wave asked for
+    assert stats.types["order"] >= 40
+    assert stats.types["yesno"] >= 40
+    assert stats.cases >= 8
     choice = stats.types["single"] + stats.types["multiple"]  # the other types have no "pick"
     assert stats.multiple / choice >= 0.20
     assert all(stats.difficulty[level] >= 0.15 * stats.total for level in (1, 2, 3))
