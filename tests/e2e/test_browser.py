@@ -32,7 +32,17 @@ def link(server: LiveServer, core: Core, role: str, *, hours: float = 2) -> str:
 def answer_first_option(page: Any) -> None:
     card = page.locator("section[aria-label^='Open question']").first
     boxes = card.locator("input[type=checkbox]")
-    if boxes.count():
+    steps = card.locator("select[name^=step]")
+    statements = card.locator("fieldset")
+    if steps.count():  # order the steps: the n-th step into the n-th position
+        for n in range(steps.count()):
+            steps.nth(n).select_option(index=n + 1)  # index 0 is "Choose a step"
+        card.get_by_role("button", name=re.compile("^Submit")).click()
+    elif statements.count():  # a yes/no series: Yes to each statement
+        for n in range(statements.count()):
+            statements.nth(n).get_by_label("Yes").check()
+        card.get_by_role("button", name=re.compile("^Submit")).click()
+    elif boxes.count():
         pick = int(re.search(r"Submit (\d+) answers", card.inner_text()).group(1))  # type: ignore[union-attr]
         for i in range(pick):
             boxes.nth(i).check()
