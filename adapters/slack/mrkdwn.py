@@ -1,5 +1,5 @@
 """Safe Slack text: mrkdwn escaping, clipping to Block Kit limits, dates in each reader's zone,
-and the two text blocks every message is made of."""
+the two text blocks every message is made of, and the option object of checkboxes and selects."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ Block = dict[str, Any]
 def section_block(text: str) -> Block:
     """A mrkdwn section block, clipped to Block Kit's limit."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    """An option of a checkbox group, radio group or select."""
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
 
 
 def context_block(text: str) -> Block:

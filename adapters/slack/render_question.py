@@ -10,6 +10,7 @@ from adapters.slack.mrkdwn import (
     context_block,
     escape,
     local_date,
+    option,
     packed,
     percent,
     section_block,
@@ -55,18 +56,9 @@ def question_message(card: QuestionCard) -> dict[str, Any]:
                     {
                         "type": "checkboxes",
                         "action_id": PICK_ACTION,
-                        "options": [
-                            {"text": {"type": "plain_text", "text": o.label}, "value": o.id}
-                            for o in card.options
-                        ],
+                        "options": [option(o.label, o.id) for o in card.options],
                     },
-                    {
-                        "type": "button",
-                        "action_id": SUBMIT_ACTION,
-                        "style": "primary",
-                        "text": {"type": "plain_text", "text": f"Submit {card.pick} answers"},
-                        "value": str(card.drop_id),
-                    },
+                    _submit_button(card, f"Submit {card.pick} answers"),
                 ],
             }
         )
@@ -116,30 +108,34 @@ def _case_blocks(card: QuestionCard) -> list[Block]:
 def _fields_block(card: QuestionCard) -> Block:
     """One select per position (order) or per statement (yes/no), then the submit button."""
     if card.kind is QuestionType.ORDER:
-        steps = [_choice(clip(f"{o.label}. {o.text}", OPTION_TEXT_MAX), o.id) for o in card.options]
+        steps = [option(clip(f"{o.label}. {o.text}", OPTION_TEXT_MAX), o.id) for o in card.options]
         selects = [
             _select(f"{STEP_FIELD}{n}", f"Step {n}", steps) for n in range(1, len(card.options) + 1)
         ]
         submit = "Submit the order"
     else:
-        answers = [_choice("Yes", YES), _choice("No", NO)]
+        answers = [option("Yes", YES), option("No", NO)]
         selects = [
             _select(f"{STATEMENT_FIELD}{o.id}", f"{o.label}: Yes or No", answers)
             for o in card.options
         ]
         submit = "Submit answers"
-    button = {
+    return {
+        "type": "actions",
+        "block_id": FIELDS_BLOCK,
+        "elements": [*selects, _submit_button(card, submit)],
+    }
+
+
+def _submit_button(card: QuestionCard, text: str) -> dict[str, Any]:
+    """The button that sends what the member chose in the message's inputs."""
+    return {
         "type": "button",
         "action_id": SUBMIT_ACTION,
         "style": "primary",
-        "text": {"type": "plain_text", "text": submit},
+        "text": {"type": "plain_text", "text": text},
         "value": str(card.drop_id),
     }
-    return {"type": "actions", "block_id": FIELDS_BLOCK, "elements": [*selects, button]}
-
-
-def _choice(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": text}, "value": value}
 
 
 def _select(field: str, placeholder: str, options: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from adapters.slack.mrkdwn import option
 from bot.domain.exam import Domain
 from bot.domain.schedule import WEEKDAYS, RevealMode, Schedule, format_duration
 
@@ -44,16 +45,16 @@ def schedule_modal(
     """The views.open view for a channel; fields start from the current schedule, if any."""
     days = sorted(current.days) if current else [0, 1, 2, 3, 4]
     reveal = current.reveal_mode if current else RevealMode.AT_CLOSE
-    day_options = [_option(DAY_LABELS[d], WEEKDAYS[d]) for d in range(7)]
-    domain_options = [_option("Any domain (weighted by the exam)", ANY_DOMAIN)] + [
-        _option(f"{d.id} {d.name}"[:75], d.id) for d in domains
+    day_options = [option(DAY_LABELS[d], WEEKDAYS[d]) for d in range(7)]
+    domain_options = [option("Any domain (weighted by the exam)", ANY_DOMAIN)] + [
+        option(f"{d.id} {d.name}"[:75], d.id) for d in domains
     ]
     focus = current.focus_domain if current and current.focus_domain else ANY_DOMAIN
     window = ""
     if current and current.window is not None and current.closes_at is None:
         window = format_duration(current.window)
-    reveal_options = [_option(REVEAL_LABELS[m], m.value) for m in RevealMode]
-    active_option = _option("Post questions on this schedule", "on")
+    reveal_options = [option(REVEAL_LABELS[m], m.value) for m in RevealMode]
+    active_option = option("Post questions on this schedule", "on")
     blocks: list[Block] = [
         _input(
             "days",
@@ -179,10 +180,6 @@ def submitted_values(view: Mapping[str, Any]) -> dict[str, object]:
 def field_errors(errors: Mapping[str, str]) -> dict[str, str]:
     """The core's field errors keyed by the modal's block ids (every field has its own block)."""
     return {name if name in FIELDS else "days": message for name, message in errors.items()}
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": text}, "value": value}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], hint: str | None = None) -> Block:

@@ -16,6 +16,7 @@ from bot.service.commands import ShowLeaderboard, ShowProgress
 PLATFORM = "slack"
 ANSWER_VALUE = re.compile(r"^(\d{1,12}):([A-Za-z0-9_.-]{1,32})$")
 DROP_VALUE = re.compile(r"^\d{1,12}$")
+OPTION_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,32}")  # an option id, or a yes/no word
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
 PERIOD_WORDS = {
     "week": Period.WEEK,
@@ -49,25 +50,14 @@ def answer_from_checkboxes(
     submit_value: object, state: object, block_id: str, action_id: str
 ) -> tuple[int, tuple[str, ...]]:
     """(drop id, option ids) from the submit button's value and the message's checkbox state."""
-    if not isinstance(submit_value, str) or not DROP_VALUE.match(submit_value):
-        raise MalformedPayload("submit button value is not a drop id")
-    values = state.get("values") if isinstance(state, Mapping) else None
-    if values is None:
-        return _drop_id(submit_value), ()
-    block = values.get(block_id, {}) if isinstance(values, Mapping) else None
-    element = block.get(action_id, {}) if isinstance(block, Mapping) else None
+    drop_id, block = _submitted_block(submit_value, state, block_id)
+    element = block.get(action_id, {})
     if not isinstance(element, Mapping):
         raise MalformedPayload("checkbox state is not an object")
     selected = element.get("selected_options") or []
     if not isinstance(selected, list):
         raise MalformedPayload("selected_options is not a list")
-    chosen = []
-    for option in selected:
-        value = option.get("value") if isinstance(option, Mapping) else None
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", value):
-            raise MalformedPayload("a selected option has no usable value")
-        chosen.append(value)
-    return _drop_id(submit_value), tuple(chosen)
+    return drop_id, tuple(_chosen_value(o) for o in selected)
 
 
 def answer_from_selects(
@@ -75,24 +65,37 @@ def answer_from_selects(
 ) -> tuple[int, tuple[str, ...]]:
     """(drop id, answer tokens) from the submit button's value and the message's select state
     (an order or yes/no question: one select per position or statement, see answer_form)."""
-    if not isinstance(submit_value, str) or not DROP_VALUE.match(submit_value):
-        raise MalformedPayload("submit button value is not a drop id")
-    values = state.get("values") if isinstance(state, Mapping) else None
-    block = values.get(block_id, {}) if isinstance(values, Mapping) else {}
-    if not isinstance(block, Mapping):
-        raise MalformedPayload("select state is not an object")
+    drop_id, block = _submitted_block(submit_value, state, block_id)
     fields: dict[str, str] = {}
     for action_id, element in block.items():
         if not isinstance(action_id, str) or not action_id.startswith(prefix):
             continue
         selected = element.get("selected_option") if isinstance(element, Mapping) else None
-        if selected is None:
-            continue  # left empty: the core says what is missing
-        value = selected.get("value") if isinstance(selected, Mapping) else None
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", value):
-            raise MalformedPayload("a selected option has no usable value")
-        fields[action_id[len(prefix) :]] = value
-    return _drop_id(submit_value), tokens_from_fields(fields)
+        if selected is not None:  # one left empty: the core says what is missing
+            fields[action_id[len(prefix) :]] = _chosen_value(selected)
+    return drop_id, tokens_from_fields(fields)
+
+
+def _submitted_block(
+    submit_value: object, state: object, block_id: str
+) -> tuple[int, Mapping[str, object]]:
+    """The drop a submit button names, and the state of its block's inputs ({} if none)."""
+    if not isinstance(submit_value, str) or not DROP_VALUE.match(submit_value):
+        raise MalformedPayload("submit button value is not a drop id")
+    values = state.get("values") if isinstance(state, Mapping) else None
+    if values is None:
+        return _drop_id(submit_value), {}
+    block = values.get(block_id, {}) if isinstance(values, Mapping) else None
+    if not isinstance(block, Mapping):
+        raise MalformedPayload("the inputs' state is not an object")
+    return _drop_id(submit_value), block
+
+
+def _chosen_value(option: object) -> str:
+    value = option.get("value") if isinstance(option, Mapping) else None
+    if not isinstance(value, str) or not OPTION_VALUE.fullmatch(value):
+        raise MalformedPayload("a selected option has no usable value")
+    return value
 
 
 def _drop_id(raw: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping, Sequence
 
-from bot.domain.exam import Question, QuestionType
+from bot.domain.exam import Question, QuestionType, statement_answers
 from bot.errors import InvalidInputError
 
 STEP_FIELD = "step"  # step1 … stepN: the id of the step the member put at position N
@@ -113,8 +113,8 @@ def answer_labels(
     if kind is QuestionType.ORDER:
         return tuple(letter(t) for t in tokens)
     if kind is QuestionType.YESNO:
-        pairs = (t.partition("=")[::2] for t in tokens)
-        return tuple(sorted(f"{letter(oid)} {value.capitalize()}" for oid, value in pairs))
+        said = statement_answers(tokens).items()
+        return tuple(sorted(f"{letter(oid)} {value.capitalize()}" for oid, value in said))
     return tuple(sorted(letter(t) for t in tokens))
 
 

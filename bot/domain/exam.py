@@ -94,11 +94,16 @@ class Question:
         if self.type is QuestionType.ORDER:
             return tuple(chosen) == self.key_order
         if self.type is QuestionType.YESNO:
-            said = dict(token.partition("=")[::2] for token in chosen)
+            said = statement_answers(chosen)
             return set(said) == set(self.option_ids) and all(
                 (said[oid] == "yes") == (oid in self.key) for oid in self.option_ids
             )
         return frozenset(chosen) == self.key
+
+
+def statement_answers(tokens: Iterable[str]) -> dict[str, str]:
+    """A yes/no answer's tokens (`id=yes`, `id=no`) as statement id → "yes" or "no"."""
+    return dict(token.partition("=")[::2] for token in tokens)
 
 
 @dataclass(frozen=True)

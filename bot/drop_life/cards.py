@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.exam import ExamPack, Question, QuestionType
+from bot.domain.exam import ExamPack, Question, QuestionType, statement_answers
 from bot.service.views import CardOption, CaseCard, OptionResult, QuestionCard, RevealCard
 
 
@@ -101,5 +101,5 @@ def _counted(question: Question, tokens: list[str]) -> list[str]:
     if question.type is QuestionType.ORDER:
         return [t for t, right in zip(tokens, question.key_order, strict=False) if t == right]
     if question.type is QuestionType.YESNO:
-        return [oid for oid, _, said in (t.partition("=") for t in tokens) if said == "yes"]
+        return [oid for oid, said in statement_answers(tokens).items() if said == "yes"]
     return tokens
