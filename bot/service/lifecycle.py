@@ -28,7 +28,6 @@ async def pause_removed_channels(
     """The app was removed from these channels: pause each running schedule with `note(team
     name)` as its delivery error (posting there fails forever), and return the user ids of the
     channels' study admins to tell (none when nothing was running)."""
-    admins: set[str] = set()
     paused = 0
     studybot = Actor.the_service()  # acting on the platform's word that the app was removed
     for channel in channels:
@@ -37,13 +36,15 @@ async def pause_removed_channels(
                 await set_schedule_active(core, channel, False, actor=studybot)
                 await record_delivery_error(core, record.id, note(record.team_name))
                 paused += 1
+    if not paused:
+        return []
+    log.info("paused %d schedule(s) of channels the app was removed from", paused)
+    admins: set[str] = set()
+    for channel in channels:
         try:
             admins.update(a.user_id for a in await list_study_admins(core, channel, actor=studybot))
         except NotFoundError:  # the app was there, but it never became a study channel
             continue
-    if not paused:
-        return []
-    log.info("paused %d schedule(s) of channels the app was removed from", paused)
     return sorted(admins)
 
 
