@@ -101,7 +101,7 @@ def _case_blocks(card: QuestionCard) -> list[Block]:
         return []
     case = card.case
     title = f"*Case study: {escape(case.title)}* · question {case.position} of {case.size}"
-    paragraphs = packed([escape(p) for p in case.scenario.split("\n\n")])
+    paragraphs = packed([escape(p) for p in case.paragraphs])
     return [section_block(title), *(section_block(p) for p in paragraphs)]
 
 

@@ -100,18 +100,14 @@ def _answers_line(q: QuestionCard, *, closed: bool) -> dict[str, Any]:
 
 
 def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None = None) -> Card:
-    """The posted question: one button per option, or a choice set and a submit for "choose n".
+    """The posted question: one button per option, a choice set and a submit for "choose n", or
+    a choice per position or statement and a submit for an order or yes/no question.
 
     With `refresh` (see refresh_for), each member's client asks for that member's own view.
     """
     body = _header(q)
     actions: list[dict[str, Any]] = _case_action(q)
-    if q.kind in (QuestionType.ORDER, QuestionType.YESNO):
-        body.extend(text(f"**{o.label}.** {o.text}", spacing="Small") for o in q.options)
-        body.extend(_answer_inputs(q))
-        if not closed:
-            actions.append(_submit(q, "Submit the order" if q.kind is QuestionType.ORDER else None))
-    elif q.multiple:
+    if q.multiple:
         body.append(text(f"Choose {q.pick}.", weight="Bolder"))
         body.append(
             {
@@ -127,17 +123,21 @@ def question_card(q: QuestionCard, *, closed: bool = False, refresh: Card | None
             actions.append(_submit(q))
     else:
         body.extend(text(f"**{o.label}.** {o.text}", spacing="Small") for o in q.options)
+    if q.kind in (QuestionType.ORDER, QuestionType.YESNO):
+        body.extend(_answer_inputs(q))
         if not closed:
-            actions.extend(
-                {
-                    "type": "Action.Execute",
-                    "title": o.label,
-                    "verb": ANSWER_VERB,
-                    "data": {"drop": q.drop_id, "option": o.id},
-                    "associatedInputs": "none",
-                }
-                for o in q.options
-            )
+            actions.append(_submit(q, "Submit the order" if q.kind is QuestionType.ORDER else None))
+    elif not q.multiple and not closed:
+        actions.extend(
+            {
+                "type": "Action.Execute",
+                "title": o.label,
+                "verb": ANSWER_VERB,
+                "data": {"drop": q.drop_id, "option": o.id},
+                "associatedInputs": "none",
+            }
+            for o in q.options
+        )
     body.append(_answers_line(q, closed=closed))
     return _refreshing(card(body, actions), refresh)
 
@@ -184,7 +184,7 @@ def _case_action(q: QuestionCard) -> list[dict[str, Any]]:
     """A button that opens the case study's scenario under the card, on each of its questions."""
     if q.case is None:
         return []
-    paragraphs = [text(p) for p in q.case.scenario.split("\n\n")]
+    paragraphs = [text(p) for p in q.case.paragraphs]
     return [
         {
             "type": "Action.ShowCard",

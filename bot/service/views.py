@@ -26,9 +26,13 @@ class CaseCard:
 
     case_id: str
     title: str
-    scenario: str
+    scenario: str  # paragraphs separated by a blank line (the pack loader keeps them so)
     position: int  # 1, 2 … of `size`
     size: int
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.scenario.split("\n\n")
 
 
 @dataclass(frozen=True)
