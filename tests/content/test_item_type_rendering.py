@@ -17,6 +17,7 @@ from bot.packs.loader import load_pack
 from tests.adapters.slack.blocks import assert_valid_message
 from tests.adapters.teams.card_rules import assert_valid_card
 from tests.content.test_az400_bank import BANK
+from tests.support.answers import right_answer, wrong_answer
 
 OPENED = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 BANK_PACK: ExamPack = load_pack(BANK)
@@ -29,11 +30,7 @@ NEW_TYPES = [
 
 def rendered_answers(q: Question) -> list[str]:
     """A right and a wrong stored answer, so the reveal shows counts."""
-    if q.type is QuestionType.ORDER:
-        return [",".join(q.key_order), ",".join(reversed(q.key_order))]
-    if q.type is QuestionType.YESNO:
-        return [",".join(f"{o}={'yes' if o in q.key else 'no'}" for o in q.option_ids)] * 2
-    return [",".join(sorted(q.key))]
+    return [",".join(right_answer(q)), ",".join(wrong_answer(q))]
 
 
 @pytest.mark.parametrize("question", NEW_TYPES, ids=lambda q: q.id)
