@@ -29,15 +29,18 @@ from adapters.slack.schedule_modal import (
     schedule_modal,
     submitted_values,
 )
-from adapters.slack.translate import (
-    ChangeStudyAdmin,
+from adapters.slack.translate import channel_ref, mentioned_users
+from bot.domain.chat_commands import (
+    AskLeaderboard,
+    AskProgress,
+    AskReport,
+    ChangeStudyAdmins,
+    ChatCommand,
     DropNow,
     Help,
     OpenDashboard,
     OpenSchedule,
-    ShowReport,
-    channel_ref,
-    slash_command,
+    read_command,
 )
 from bot.domain.schedule import parse_schedule
 from bot.drop_life import by_hand
@@ -77,11 +80,14 @@ def register_slash_command(app: AsyncApp, deps: SlackDeps) -> None:
             return
         channel = channel_ref(context.team_id, str(command.get("channel_id", "")))
         user_id = str(command.get("user_id", ""))
-        parsed = slash_command(
-            str(command.get("text") or ""), channel, user_id, [d.id for d in core.pack.domains]
+        parsed = read_command(
+            str(command.get("text") or ""), [d.id for d in core.pack.domains], COMMAND
         )
-        if isinstance(parsed, ShowLeaderboard | ShowProgress | Help):
-            await ack(**await _quick_reply(deps, parsed))  # read-only: answered in the ack
+        if isinstance(parsed, ChangeStudyAdmins) and mentioned_users(parsed.people) is None:
+            parsed = Help(f"Name the person with an @-mention: {COMMAND} admins add @name")
+        if isinstance(parsed, AskLeaderboard | AskProgress | Help):
+            # read-only: answered in the ack
+            await ack(**await _quick_reply(deps, parsed, channel, user_id))
             return
         await ack()  # the rest asks Slack who the person is first: answered via response_url
 
@@ -176,7 +182,7 @@ REFUSALS = {
 
 async def _privileged(
     deps: SlackDeps,
-    parsed: object,
+    parsed: ChatCommand,
     channel: ChannelRef,
     user_id: str,
     command: dict[str, Any],
@@ -185,17 +191,20 @@ async def _privileged(
     user = await deps.people.look_up(client, channel.org_external_id, user_id)
     actor = slack_actor(channel.org_external_id, user)
     core = deps.core
-    if isinstance(parsed, ShowReport):
+    if isinstance(parsed, AskReport):
         report = ShowOrgReport(
             channel.platform, channel.org_external_id, parsed.period, channel, actor=actor
         )
         return report_message(await show_org_report(core, report))
-    if isinstance(parsed, ChangeStudyAdmin):
-        # asked before the target is looked up, so a refusal costs no users.info call
+    if isinstance(parsed, ChangeStudyAdmins):
+        # asked before the people are looked up, so a refusal costs no users.info call
         await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
-        target = await look_up(client, parsed.user_id, who="that person is")
-        await set_study_admin(core, channel, target.id, target.name, parsed.admin, actor=actor)
-        return text_message(admin_change_text([target.name], parsed.admin, "of this channel"))
+        names = []
+        for target_id in mentioned_users(parsed.people) or ():
+            target = await look_up(client, target_id, who="that person is")
+            await set_study_admin(core, channel, target.id, target.name, parsed.admin, actor=actor)
+            names.append(target.name)
+        return text_message(admin_change_text(names, parsed.admin, "of this channel"))
     if isinstance(parsed, OpenDashboard):
         return text_message((await issue_dashboard_link(core, actor, channel)).message)
     if isinstance(parsed, DropNow):
@@ -224,13 +233,14 @@ async def _refresh(deps: SlackDeps, client: AsyncWebClient, team_id: str, user_i
 
 
 async def _quick_reply(
-    deps: SlackDeps, parsed: ShowLeaderboard | ShowProgress | Help
+    deps: SlackDeps, parsed: AskLeaderboard | AskProgress | Help, channel: ChannelRef, user_id: str
 ) -> dict[str, Any]:
     try:
-        if isinstance(parsed, ShowLeaderboard):
-            return leaderboard_message(await show_leaderboard(deps.core, parsed))
-        if isinstance(parsed, ShowProgress):
-            return progress_message(await show_progress(deps.core, parsed))
+        if isinstance(parsed, AskLeaderboard):
+            asked = ShowLeaderboard(channel, parsed.period, parsed.domain_id, user_id=user_id)
+            return leaderboard_message(await show_leaderboard(deps.core, asked))
+        if isinstance(parsed, AskProgress):
+            return progress_message(await show_progress(deps.core, ShowProgress(channel, user_id)))
         return help_message(parsed.note)
     except Exception as exc:
         return _failure(exc)

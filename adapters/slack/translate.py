@@ -1,32 +1,20 @@
-"""Slack input to core commands: button values, checkbox state and /studybot text, checked."""
+"""Slack input to core commands: button values, the inputs' state and mentions, checked."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 from bot.domain.answer_form import tokens_from_fields
 from bot.domain.ids import parse_id
-from bot.domain.periods import Period
 from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
-from bot.service.commands import ShowLeaderboard, ShowProgress
 
 PLATFORM = "slack"
 ANSWER_VALUE = re.compile(r"^(\d{1,12}):([A-Za-z0-9_.-]{1,32})$")
 DROP_VALUE = re.compile(r"^\d{1,12}$")
 OPTION_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,32}")  # an option id, or a yes/no word
-MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
-PERIOD_WORDS = {
-    "week": Period.WEEK,
-    "weekly": Period.WEEK,
-    "month": Period.MONTH,
-    "monthly": Period.MONTH,
-    "all": Period.ALL,
-    "alltime": Period.ALL,
-    "all-time": Period.ALL,
-}
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")  # <@U0ABC|ada>, as Slack escapes it
 
 
 class MalformedPayload(ValueError):
@@ -105,94 +93,7 @@ def _drop_id(raw: str) -> int:
         raise MalformedPayload(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class Help:
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class OpenSchedule:
-    pass
-
-
-@dataclass(frozen=True)
-class DropNow:
-    focus_domain: str | None
-
-
-@dataclass(frozen=True)
-class OpenDashboard:
-    pass
-
-
-@dataclass(frozen=True)
-class ShowReport:
-    """The organisation's report (a ShowOrgReport once Slack has said who asks)."""
-
-    period: Period
-
-
-@dataclass(frozen=True)
-class ChangeStudyAdmin:
-    user_id: str
-    admin: bool
-
-
-SlashCommand = (
-    ShowLeaderboard
-    | ShowProgress
-    | ShowReport
-    | OpenSchedule
-    | DropNow
-    | ChangeStudyAdmin
-    | OpenDashboard
-    | Help
-)
-
-
-def slash_command(
-    text: str, channel: ChannelRef, user_id: str, domain_ids: Collection[str]
-) -> SlashCommand:
-    """The command a /studybot line asks for; anything unrecognised becomes help with a note."""
-    words = text.split()
-    verb = words[0].lower() if words else "help"
-    args = words[1:]
-    domains = {d.lower(): d for d in domain_ids}
-    if verb in ("leaderboard", "lb", "top"):
-        period, domain, rest = Period.WEEK, None, []
-        for word in args:
-            if word.lower() in PERIOD_WORDS:
-                period = PERIOD_WORDS[word.lower()]
-            elif word.lower() in domains:
-                domain = domains[word.lower()]
-            else:
-                rest.append(word)
-        if rest:
-            return Help(
-                f"I don't know {' '.join(rest)!r}: use a domain ({', '.join(sorted(domain_ids))}) "
-                "and/or week, month or all."
-            )
-        return ShowLeaderboard(channel, period, domain, user_id=user_id)
-    if verb == "me" and not args:
-        return ShowProgress(channel, user_id)
-    if verb == "report" and len(args) <= 1:
-        chosen = PERIOD_WORDS.get(args[0].lower()) if args else Period.ALL
-        if chosen is None:
-            return Help("The report takes week, month or all.")
-        return ShowReport(chosen)
-    if verb == "schedule" and not args:
-        return OpenSchedule()
-    if verb == "drop" and len(args) <= 1:
-        if args and args[0].lower() not in domains:
-            return Help(f"Unknown domain {args[0]!r}; use one of {', '.join(sorted(domain_ids))}.")
-        return DropNow(domains[args[0].lower()] if args else None)
-    if verb in ("admins", "admin") and len(args) == 2 and args[0].lower() in ("add", "remove"):
-        mention = MENTION.match(args[1])
-        if mention is None:
-            return Help("Name the person with an @-mention: /studybot admins add @name")
-        return ChangeStudyAdmin(mention.group(1), args[0].lower() == "add")
-    if verb == "dashboard" and not args:
-        return OpenDashboard()
-    if verb == "help" and not args:
-        return Help()
-    return Help(f"I don't know the command {text.strip()[:80]!r}.")
+def mentioned_users(words: Sequence[str]) -> tuple[str, ...] | None:
+    """The user ids of /studybot text's @-mentions; None if a word is not a mention."""
+    found = [MENTION.match(word) for word in words]
+    return tuple(m.group(1) for m in found if m) if all(found) else None

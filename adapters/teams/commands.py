@@ -8,14 +8,17 @@ from adapters.teams import render
 from adapters.teams.conversations import tenant_channels
 from adapters.teams.replies import card_activity, text_activity
 from adapters.teams.roles import REFUSAL, Roster, teams_actor
-from adapters.teams.translate import (
-    PLATFORM,
-    TurnIdentity,
-    mentioned_people,
-    parse_command,
-    period_and_domain,
+from adapters.teams.translate import PLATFORM, TurnIdentity, command_text, mentioned_people
+from bot.domain.chat_commands import (
+    AskLeaderboard,
+    AskProgress,
+    AskReport,
+    ChangeStudyAdmins,
+    DropNow,
+    Help,
+    OpenSchedule,
+    read_command,
 )
-from bot.domain.periods import Period
 from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
@@ -27,6 +30,7 @@ from bot.service.dashboard_links import issue_dashboard_link
 from bot.service.leaderboards import show_leaderboard, show_org_report, show_progress
 from bot.service.schedules import get_schedule, the_study_channel
 
+INVOKE = "@studybot"
 NOT_STUDY_CHANNEL = (
     "This channel is not a study channel yet. A team owner or study admin starts it here with "
     "**@studybot schedule**."
@@ -45,38 +49,32 @@ REFUSALS = {
 
 async def run_command(core: Core, turn_context: Any, who: TurnIdentity, roster: Roster) -> Any:
     """The reply activity to a message addressed to the bot."""
-    command = parse_command(turn_context.activity)
+    text = command_text(turn_context.activity)
+    asked = read_command(text, [d.id for d in core.pack.domains], INVOKE)
     try:
-        if command.name == "help":
+        if isinstance(asked, Help):
+            if asked.note:
+                return text_activity(f"{asked.note} Send **{INVOKE} help** for the list.")
             return card_activity(render.help_card(), "studybot commands")
-        if command.name == "leaderboard":
-            return await _leaderboard(core, who, command.args)
-        if command.name == "me":
+        if isinstance(asked, AskLeaderboard):
+            return await _leaderboard(core, who, asked)
+        if isinstance(asked, AskProgress):
             return await _me(core, who)
-        if command.name == "report":
-            period, _, unknown = period_and_domain(command.args)
-            if unknown:
-                return text_activity(f"I don't understand {' '.join(unknown)!r}: try report month.")
-            asked = ShowOrgReport(
-                PLATFORM, who.tenant_id, period or Period.MONTH, actor=_member(who)
-            )
-            view = await show_org_report(core, asked)
+        if isinstance(asked, AskReport):
+            report = ShowOrgReport(PLATFORM, who.tenant_id, asked.period, actor=_member(who))
+            view = await show_org_report(core, report)
             return card_activity(render.report_card(view), "Study report")
-        if command.name == "schedule":
+        if isinstance(asked, OpenSchedule):
             return await _schedule(core, turn_context, who, roster)
-        if command.name == "drop":
-            return await _drop(core, turn_context, who, roster, command.args)
-        if command.name == "admin":
-            return await _admin(core, turn_context, who, roster, command.args)
-        if command.name == "dashboard":
-            return await _dashboard(core, who)
+        if isinstance(asked, DropNow):
+            return await _drop(core, turn_context, who, roster, asked.focus_domain)
+        if isinstance(asked, ChangeStudyAdmins):
+            return await _admin(core, turn_context, who, roster, asked.admin)
+        return await _dashboard(core, who)
     except NotAllowedError as exc:
         return text_activity(REFUSALS.get(exc.action, REFUSAL))
     except StudybotError as exc:  # not found, invalid input: the core's message says what to do
         return text_activity(str(exc))
-    return text_activity(
-        f"I don't know the command {command.name!r}. Send **@studybot help** for the list."
-    )
 
 
 def _member(who: TurnIdentity) -> Actor:
@@ -94,18 +92,12 @@ async def _study_channel(core: Core, who: TurnIdentity) -> ChannelRef | None:
     )
 
 
-async def _leaderboard(core: Core, who: TurnIdentity, args: tuple[str, ...]) -> Any:
-    period, domain, unknown = period_and_domain(args)
-    if unknown:
-        return text_activity(
-            f"I don't understand {' '.join(unknown)!r}: try leaderboard week, month or all, "
-            "optionally with a domain such as D2."
-        )
+async def _leaderboard(core: Core, who: TurnIdentity, asked: AskLeaderboard) -> Any:
     channel = await _study_channel(core, who)
     if channel is None:
         return text_activity("Ask me in your study channel: **@studybot leaderboard**.")
     view = await show_leaderboard(
-        core, ShowLeaderboard(channel, period or Period.WEEK, domain, user_id=who.user_id)
+        core, ShowLeaderboard(channel, asked.period, asked.domain_id, user_id=who.user_id)
     )
     return card_activity(render.leaderboard_card(view), f"Leaderboard · {view.team_name}")
 
@@ -131,15 +123,12 @@ async def _schedule(core: Core, turn_context: Any, who: TurnIdentity, roster: Ro
 
 
 async def _drop(
-    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, args: tuple[str, ...]
+    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, domain: str | None
 ) -> Any:
     if who.kind != "channel":
         return text_activity(CHANNEL_ONLY)
     actor = await teams_actor(turn_context, who, roster)
     await policy.authorize(core, actor, policy.Action.START_DROP, who.channel)
-    _, domain, unknown = period_and_domain(args)
-    if unknown:
-        return text_activity(f"I don't understand {' '.join(unknown)!r}: try drop or drop D3.")
     try:
         await get_schedule(core, who.channel)
     except NotFoundError:
@@ -167,13 +156,12 @@ async def _dashboard(core: Core, who: TurnIdentity) -> Any:
 
 
 async def _admin(
-    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, args: tuple[str, ...]
+    core: Core, turn_context: Any, who: TurnIdentity, roster: Roster, add: bool
 ) -> Any:
     if who.kind != "channel":
         return text_activity(CHANNEL_ONLY)
-    action = args[0].lower() if args else ""
     people = mentioned_people(turn_context.activity)
-    if action not in ("add", "remove") or not people:
+    if not people:
         return text_activity("Use **@studybot admin add @person** or **admin remove @person**.")
     actor = await teams_actor(turn_context, who, roster)
     await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, who.channel)
@@ -187,7 +175,7 @@ async def _admin(
         if member is None or not member.aad_object_id:
             return text_activity(f"{name} is not a member of this team; nothing was changed.")
         await set_study_admin(
-            core, who.channel, member.aad_object_id, member.name, action == "add", actor=actor
+            core, who.channel, member.aad_object_id, member.name, add, actor=actor
         )
         done.append(member.name)
-    return text_activity(admin_change_text(done, action == "add"))
+    return text_activity(admin_change_text(done, add))

@@ -9,13 +9,11 @@ from typing import Any
 
 from bot.domain.answer_form import STATEMENT_FIELD, STEP_FIELD, tokens_from_fields
 from bot.domain.ids import parse_id
-from bot.domain.periods import Period
 from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 
 PLATFORM = "teams"
 MAX_KEY = 64
-PERIODS = {"week": Period.WEEK, "month": Period.MONTH, "all": Period.ALL, "alltime": Period.ALL}
 TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -90,12 +88,6 @@ def identify(activity: Any) -> TurnIdentity:
     )
 
 
-@dataclass(frozen=True)
-class ParsedCommand:
-    name: str
-    args: tuple[str, ...]
-
-
 def command_text(activity: Any) -> str:
     """The message text without the bot's @mention and markup."""
     raw = str(activity.text or "")
@@ -107,13 +99,6 @@ def command_text(activity: Any) -> str:
         if entity.type == "mention" and _get(mentioned, "id") == recipient and mention_text:
             raw = raw.replace(str(mention_text), " ")
     return " ".join(TAG_RE.sub(" ", raw).replace("&nbsp;", " ").split())
-
-
-def parse_command(activity: Any) -> ParsedCommand:
-    words = command_text(activity).split()
-    if not words:
-        return ParsedCommand("help", ())
-    return ParsedCommand(words[0].lower(), tuple(words[1:]))
 
 
 def mentioned_people(activity: Any) -> list[tuple[str, str]]:
@@ -129,22 +114,6 @@ def mentioned_people(activity: Any) -> list[tuple[str, str]]:
         if person_id and person_id != recipient:
             people.append((str(person_id), str(_get(mentioned, "name") or person_id)))
     return people
-
-
-def period_and_domain(args: tuple[str, ...]) -> tuple[Period | None, str | None, list[str]]:
-    """A period word and a domain id among the arguments, and whatever was not understood."""
-    period: Period | None = None
-    domain: str | None = None
-    unknown: list[str] = []
-    for arg in args:
-        word = arg.lower()
-        if word in PERIODS:
-            period = PERIODS[word]
-        elif re.fullmatch(r"d\d+", word):
-            domain = word.upper()
-        else:
-            unknown.append(arg)
-    return period, domain, unknown
 
 
 class MalformedActionError(ValueError):

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from adapters.slack.schedule_modal import CALLBACK_ID
+from bot.service.admins import is_study_admin
 from bot.service.schedules import get_schedule
 from tests.adapters.slack.blocks import assert_valid_message, assert_valid_view
 from tests.adapters.slack.conftest import SlackHarness
@@ -149,6 +150,21 @@ async def test_a_study_admin_named_by_a_workspace_admin_may_drop(slack: SlackHar
     assert "no longer a study admin" in (await _reply(slack, "n4"))["text"]
     await slack.command("drop", user="UMEMBER", response="n5")
     assert "Nothing was changed" in (await _reply(slack, "n5"))["text"]
+
+
+async def test_several_people_are_named_study_admins_at_once(slack: SlackHarness) -> None:
+    channel = await study_channel(slack.core)
+    slack.fake.add_user("UADMIN", admin=True)
+    slack.fake.add_user("UANN")
+    slack.fake.add_user("UBEN")
+    await slack.command("admins add <@UANN|ann> <@UBEN>", user="UADMIN", response="m1")
+    assert "are now study admins" in (await _reply(slack, "m1"))["text"]
+    for user_id in ("UANN", "UBEN"):
+        assert await is_study_admin(slack.core, channel, user_id)
+    # a word that is not a mention changes nobody, and says how to name people
+    body = (await slack.command("admins remove <@UANN> ben", user="UADMIN")).json()
+    assert "Name the person with an @-mention: /studybot admins add @name" in json.dumps(body)
+    assert await is_study_admin(slack.core, channel, "UANN")
 
 
 def _submission(

@@ -1,4 +1,4 @@
-"""Slash command parsing, button value checks and the Slack settings' validation."""
+"""Slack mentions, button value checks and the Slack settings' validation."""
 
 from __future__ import annotations
 
@@ -6,55 +6,24 @@ import pytest
 from cryptography.fernet import Fernet
 
 from adapters.slack.settings import SlackMode, SlackSettings
-from adapters.slack.translate import (
-    ChangeStudyAdmin,
-    DropNow,
-    Help,
-    MalformedPayload,
-    OpenSchedule,
-    ShowReport,
-    answer_from_button,
-    channel_ref,
-    slash_command,
-)
-from bot.domain.periods import Period
+from adapters.slack.translate import MalformedPayload, answer_from_button, mentioned_users
 from bot.errors import SettingsError
-from bot.service.commands import ShowLeaderboard, ShowProgress
 from bot.settings import SettingsErrors
 
-CHANNEL = channel_ref("T1", "C1")
-DOMAINS = ["D1", "D2"]
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("words", "expected"),
     [
-        ("leaderboard", ShowLeaderboard(CHANNEL, Period.WEEK, None, user_id="U1")),
-        ("leaderboard d2 all", ShowLeaderboard(CHANNEL, Period.ALL, "D2", user_id="U1")),
-        ("LEADERBOARD month D1", ShowLeaderboard(CHANNEL, Period.MONTH, "D1", user_id="U1")),
-        ("me", ShowProgress(CHANNEL, "U1")),
-        ("report", ShowReport(Period.ALL)),
-        ("report week", ShowReport(Period.WEEK)),
-        ("schedule", OpenSchedule()),
-        ("drop", DropNow(None)),
-        ("drop d1", DropNow("D1")),
-        ("admins add <@U0ABC|ada>", ChangeStudyAdmin("U0ABC", True)),
-        ("admins remove <@W0XYZ>", ChangeStudyAdmin("W0XYZ", False)),
-        ("help", Help()),
-        ("", Help()),
+        (["<@U0ABC|ada>"], ("U0ABC",)),
+        (["<@W0XYZ>", "<@U0ABC|ada>"], ("W0XYZ", "U0ABC")),
+        (["ada"], None),
+        (["<@U0ABC|ada>", "and"], None),
+        (["<#C0ABC|general>"], None),
     ],
 )
-def test_commands_parse(text: str, expected: object) -> None:
-    assert slash_command(text, CHANNEL, "U1", DOMAINS) == expected
-
-
-@pytest.mark.parametrize(
-    "text", ["dance", "leaderboard D7", "report yearly", "drop D9", "admins add ada", "me too"]
-)
-def test_anything_else_gets_help_with_a_note(text: str) -> None:
-    parsed = slash_command(text, CHANNEL, "U1", DOMAINS)
-    assert isinstance(parsed, Help)
-    assert parsed.note
+def test_only_slack_mentions_name_people(words: list[str], expected: object) -> None:
+    assert mentioned_users(words) == expected
 
 
 def test_button_values_are_checked() -> None:

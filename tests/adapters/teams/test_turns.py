@@ -194,8 +194,12 @@ async def test_leaderboard_me_and_report(harness: Harness) -> None:
     assert me["body"][0]["text"].startswith("Ada")
     report = card_of(await harness.say("report week", person=GRACE))
     assert "1 of 1 member(s) answered" in str(report)
-    nonsense = await harness.say("leaderboard yesterday")
-    assert "don't understand 'yesterday'" in nonsense.text
+    nonsense = await harness.say("leaderboard yesterday")  # the core's grammar and its note
+    assert "I don't know 'yesterday'" in nonsense.text
+    assert "Send **@studybot help** for the list." in nonsense.text
+    unknown_domain = await harness.say("drop D9", person=OWEN)
+    assert "Unknown domain 'D9'" in unknown_domain.text
+    assert "all time" in str(card_of(await harness.say("report", person=GRACE)))
     # in the personal chat, the tenant's only scheduled study channel is meant
     await harness.send(install(team=None, conversation_type="personal", person=ADA))
     personal = await harness.say("me", team=None, channel=None, conversation_type="personal")
