@@ -223,7 +223,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                         return False
                 return True
 
-            await until(both_healthy, 60, "both replicas to start")
+            await until(both_healthy, 180, "both replicas to start")
 
             def posts() -> list[str]:
                 return [str(c.params["channel"]) for c in fake.of("chat.postMessage")]
@@ -241,7 +241,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
                     holdings.update({str(owner): int(n) for owner, n in rows})
                 return len(posts()) >= 2 and max(holdings.values(), default=0) >= 6
 
-            await until(one_holds_a_fan_out, 60, "a replica posting the fan-out")
+            await until(one_holds_a_fan_out, 180, "a replica posting the fan-out")
             holder_lease = max(holdings, key=lambda n: holdings[n])  # "<replica name>:<token>"
             holder = next(r for r in replicas if holder_lease.startswith(f"{r.name}:"))
             other = next(r for r in replicas if r is not holder)
@@ -299,7 +299,7 @@ async def test_sigterm_mid_fan_out_and_answer_burst_loses_and_doubles_nothing(
 
             # a ceiling, not a timing claim: about 6 s on a quiet machine, but a replica on a
             # machine whose two cores are busy took over 40 s in a loaded run
-            await until(fan_out_done, 120, "the other replica to post the rest of the fan-out")
+            await until(fan_out_done, 180, "the other replica to post the rest of the fan-out")
     finally:
         for r in replicas:
             if r.process is not None and r.process.returncode is None:
