@@ -69,10 +69,12 @@ def test_commands_read(text: str, expected: object) -> None:
 def test_anything_else_is_help_with_a_note_saying_why(text: str, note: str) -> None:
     asked = read_command(text, DOMAINS, "@studybot")
     assert isinstance(asked, Help)
-    assert asked.note is not None and note in asked.note
+    assert asked.note is not None
+    assert note in asked.note
 
 
 def test_a_long_unknown_line_is_cut_in_the_note() -> None:
     asked = read_command("x" * 500, DOMAINS, "/studybot")
-    assert isinstance(asked, Help) and asked.note is not None
+    assert isinstance(asked, Help)
+    assert asked.note is not None
     assert len(asked.note) < 120

@@ -11,7 +11,6 @@ from bot.errors import SettingsError
 from bot.settings import SettingsErrors
 
 
-
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
