@@ -80,16 +80,21 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[LiveServer, Core, FakeClock]]:
+def serve_seeded(folder: Path) -> Iterator[tuple[LiveServer, Core, FakeClock]]:
     """The seeded service (playground, dashboard, admin pages, API) on 127.0.0.1, port 0,
     with the real AZ-400 pack and a few more teams of mixed skill."""
     cores: list[Core] = []
     clock = FakeClock()
-    build = service_builder(tmp_path, clock, cores, content_dir=AZ400, demo=True)
+    build = service_builder(folder, clock, cores, content_dir=AZ400, demo=True)
     server = LiveServer(build).start()
     yield server, cores[0], clock
     server.stop()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[LiveServer, Core, FakeClock]]:
+    """A seeded service of the test's own (for tests that change schedules or the clock)."""
+    yield from serve_seeded(tmp_path)
 
 
 def shot(page: Any, name: str, *, full_page: bool = True) -> Path:
