@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from bot.service.directory import register_team
 from bot.settings import Settings
 from bot.storage.database import Database
 from tests.fakes import FakeClock, FakePlatform
-from tests.support import throwaway_postgres
+from tests.support import schema_pool, throwaway_postgres
 from tests.support.databases import admin_sql
 from tests.support.migrated_template import start_from_template
 
@@ -46,6 +46,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(choice.started.stop)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the emptied schemas this process kept for tests that never came."""
+    url = postgres_url()
+    if url:
+        asyncio.run(schema_pool.drop_all(url))
+
+
 def postgres_url() -> str | None:
     """The PostgreSQL URL for tests: the named server, or the throwaway one this run started."""
     url = os.environ.get(PG_ENV, "").strip()
@@ -70,17 +77,28 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     if not url:
         _skip_or_fail(os.environ.get(UNAVAILABLE_ENV) or f"{PG_ENV} is off")
     assert url is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        await admin_sql(url, f'CREATE SCHEMA "{schema}"')
-    except Exception as exc:
-        _skip_or_fail(f"cannot reach {url}: {exc}")
+    # a test that builds a core gets an emptied migrated schema an earlier test left, if any
+    wants_migrated = {"core", "migrated_database"} & set(request.fixturenames)
+    schema = schema_pool.take() if wants_migrated else None
+    if schema is None:
+        schema = schema_pool.new_schema_name()
+        try:
+            await admin_sql(url, f'CREATE SCHEMA "{schema}"')
+        except Exception as exc:
+            _skip_or_fail(f"cannot reach {url}: {exc}")
     db = Database(url, schema=schema)
     try:
         yield db
     finally:
         await db.dispose()
-        await admin_sql(url, f'DROP SCHEMA "{schema}" CASCADE')
+        await schema_pool.give_back(url, schema)
+
+
+@pytest.fixture
+async def migrated_database(database: Database) -> Database:
+    """`database` at the current schema, for tests that build a service on it themselves."""
+    await start_from_template(database)
+    return database
 
 
 @pytest.fixture

@@ -26,10 +26,15 @@ WINDOW = timedelta(minutes=60)  # the fast quarter is the first 15 minutes
 
 @pytest.fixture
 async def bonus_core(
-    database: Database, clock: FakeClock, platform: FakePlatform, settings_env: dict[str, str]
+    migrated_database: Database,
+    clock: FakeClock,
+    platform: FakePlatform,
+    settings_env: dict[str, str],
 ) -> AsyncIterator[Core]:
     settings = Settings.from_env({**settings_env, "STUDYBOT_SPEED_BONUS": str(BONUS)})
-    built = await build_core(settings, clock=clock, platforms={"fake": platform}, database=database)
+    built = await build_core(
+        settings, clock=clock, platforms={"fake": platform}, database=migrated_database
+    )
     yield built
     await built.db.dispose()
 

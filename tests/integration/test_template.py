@@ -1,4 +1,5 @@
-"""The test databases made from the migrated template are the schema the migrations make."""
+"""The test databases made from the migrated template, or emptied for reuse, are the schema
+the migrations make."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
+from bot.bootstrap import build_core
+from bot.service.context import Core
+from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.migrate import current_revision, head_revision
-from tests.conftest import postgres_url
+from tests.conftest import OTHER_ORG_CHANNEL, postgres_url, register
+from tests.fakes import FakeClock, FakePlatform
+from tests.support import schema_pool
 from tests.support.databases import admin_sql
 from tests.support.migrated_template import migrate_recording, replay
 
@@ -45,7 +51,7 @@ async def two_schemas() -> AsyncIterator[tuple[Database, Database]]:
     finally:
         for db, name in zip(dbs, names, strict=True):
             await db.dispose()
-            await admin_sql(url, f'DROP SCHEMA "{name}" CASCADE')
+            await admin_sql(url, f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 async def catalog(db: Database) -> list[tuple[str, str]]:
@@ -64,3 +70,73 @@ async def test_a_replayed_schema_is_the_migrated_one(
     expected = await catalog(migrated)
     assert len([row for row in expected if row[0] == "column"]) > 20
     assert await catalog(replayed) == expected
+
+
+async def _row_counts(db: Database) -> dict[str, int]:
+    async with db.read() as conn:
+        tables = (await conn.execute(text(TABLES))).scalars().all()
+        return {
+            t: (await conn.execute(text(f'SELECT count(*) FROM "{t}"'))).scalar_one()
+            for t in tables
+        }
+
+
+async def _core(db: Database, settings_env: dict[str, str]) -> Core:
+    settings = Settings.from_env(settings_env)
+    return await build_core(
+        settings, clock=FakeClock(), platforms={"fake": FakePlatform()}, database=db
+    )
+
+
+TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+
+
+@pytest.mark.postgres
+async def test_a_schema_given_back_is_emptied_and_its_ids_start_again(
+    two_schemas: tuple[Database, Database], settings_env: dict[str, str]
+) -> None:
+    used, fresh = two_schemas
+    url = postgres_url()
+    assert url is not None
+    assert used.schema is not None
+    statements = await migrate_recording(used)
+    await replay(fresh, statements)
+    await schema_pool.learn(url, used.schema)
+    core = await _core(used, settings_env)
+    first = await register(core)
+    await register(core, OTHER_ORG_CHANNEL)
+    await core.db.dispose()
+    assert sum((await _row_counts(used)).values()) > 2
+
+    await schema_pool.give_back(url, used.schema)
+    assert schema_pool.is_kept(used.schema)  # kept for the next test, not dropped
+    counts = await _row_counts(used)
+    assert counts.pop("alembic_version") == 1  # still migrated
+    assert set(counts.values()) == {0}
+    assert await catalog(used) == await catalog(fresh)
+    core = await _core(used, settings_env)
+    assert await register(core) == first  # the sequences start again
+    await core.db.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_schema_no_longer_as_migrated_is_dropped_not_kept(
+    two_schemas: tuple[Database, Database],
+) -> None:
+    used, _ = two_schemas
+    url = postgres_url()
+    assert url is not None
+    assert used.schema is not None
+    await migrate_recording(used)
+    await schema_pool.learn(url, used.schema)
+    async with used.write() as conn:
+        await conn.execute(text("CREATE TABLE extra (id integer)"))
+    await used.dispose()
+
+    await schema_pool.give_back(url, used.schema)
+    assert not schema_pool.is_kept(used.schema)
+    async with used.read() as conn:
+        left = await conn.execute(
+            text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"), {"s": used.schema}
+        )
+        assert left.scalar_one() == 0

@@ -4,7 +4,8 @@ migrated for real while the statements that change it are recorded; every later 
 schema gets the same statements replayed in one transaction, which skips Alembic's per-revision
 work and inspection and holds the server-wide migration lock only for the brief no-op upgrade
 that build_core still runs (tests/integration/test_migrations.py checks real migrations, and
-test_template.py that a replayed schema matches a migrated one)."""
+test_template.py that a replayed schema matches a migrated one). A schema a test leaves as
+migrated is emptied and handed to the next such test instead (tests/support/schema_pool.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from bot.storage.database import Database
 from bot.storage.migrate import upgrade
+from tests.support import schema_pool
 
 _template: Path | None = None
 Statement = tuple[str, Any, bool]  # SQL, its parameters, and whether it ran as executemany
@@ -45,8 +47,12 @@ async def start_from_template(db: Database) -> None:
 
 async def _pg_from_template(db: Database) -> None:
     global _pg_statements
+    if schema_pool.is_migrated(db.schema):
+        return
     if _pg_statements is None:
         _pg_statements = await migrate_recording(db)
+        assert db.schema is not None
+        await schema_pool.learn(db.url, db.schema)
         return
     await replay(db, _pg_statements)
 

@@ -33,10 +33,10 @@ async def _client(
 
 @pytest.fixture
 async def service(
-    database: Database, clock: FakeClock, settings_env: dict[str, str]
+    migrated_database: Database, clock: FakeClock, settings_env: dict[str, str]
 ) -> AsyncIterator[tuple[Core, httpx.AsyncClient]]:
     env = {**settings_env, "STUDYBOT_SELECTION_SEED": "3", "STUDYBOT_METRICS_TOKEN": TOKEN}
-    async for pair in _client(database, clock, env):
+    async for pair in _client(migrated_database, clock, env):
         yield pair
 
 
@@ -62,9 +62,9 @@ async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[s
 
 
 async def test_metrics_are_off_without_a_token(
-    database: Database, clock: FakeClock, settings_env: dict[str, str]
+    migrated_database: Database, clock: FakeClock, settings_env: dict[str, str]
 ) -> None:
-    async for _, client in _client(database, clock, settings_env):
+    async for _, client in _client(migrated_database, clock, settings_env):
         response = await client.get("/metrics", headers=AUTH)
         assert response.status_code == 404
         assert "STUDYBOT_METRICS_TOKEN" in response.text

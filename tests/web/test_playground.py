@@ -18,10 +18,10 @@ from tests.fakes import FakeClock
 
 @pytest.fixture
 async def service(
-    database: Database, clock: FakeClock, settings_env: dict[str, str]
+    migrated_database: Database, clock: FakeClock, settings_env: dict[str, str]
 ) -> AsyncIterator[tuple[Core, httpx.AsyncClient]]:
     settings = Settings.from_env({**settings_env, "STUDYBOT_SELECTION_SEED": "3"})
-    core, app = await build_service(settings, clock=clock, database=database)
+    core, app = await build_service(settings, clock=clock, database=migrated_database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield core, client

@@ -24,10 +24,10 @@ from tests.web.test_playground import open_drop_ids
 
 @pytest.fixture
 async def service(
-    database: Database, clock: FakeClock, tmp_path: Path
+    migrated_database: Database, clock: FakeClock, tmp_path: Path
 ) -> AsyncIterator[tuple[Core, httpx.AsyncClient]]:
     settings = Settings.from_env({**typespack_env(tmp_path), "STUDYBOT_SELECTION_SEED": "3"})
-    core, app = await build_service(settings, clock=clock, database=database)
+    core, app = await build_service(settings, clock=clock, database=migrated_database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield core, client
