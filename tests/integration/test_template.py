@@ -110,6 +110,7 @@ async def test_a_schema_given_back_is_emptied_and_its_ids_start_again(
 
     await schema_pool.give_back(url, used.schema)
     assert schema_pool.is_kept(used.schema)  # kept for the next test, not dropped
+    assert schema_pool.take() == used.schema  # taken back: this test's fixture drops it
     counts = await _row_counts(used)
     assert counts.pop("alembic_version") == 1  # still migrated
     assert set(counts.values()) == {0}
