@@ -1,11 +1,11 @@
 """Migrated PostgreSQL test schemas passed from one test to the next within a test process.
 
 Making a fresh schema for a test that builds a core costs a CREATE, a replay of the migration
-and a DROP (107 ms median on this 2-core machine); emptying a used one costs 2 ms (the figures
-and how they were taken are in docs/performance.md, "Test suite"). A schema is reused only when
-its shape is still the migrated one (same number of relations and constraints, same Alembic
-revision), and every table is emptied and every sequence restarted before the next test sees
-it, so a reused schema is indistinguishable from a fresh one to the code under test.
+and a DROP (about 200 ms median on this 2-core machine); emptying a used one about 34 ms
+(tests/perf/bench_test_schemas.py; docs/performance.md, "Reused PostgreSQL schemas"). A schema
+is reused only when its shape is still the migrated one (same number of relations and
+constraints, same Alembic revision), and every table is emptied and every sequence restarted
+before the next test sees it, so to the code under test a reused schema is a fresh one.
 """
 
 from __future__ import annotations
