@@ -3,7 +3,6 @@ the migrations make."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -42,7 +41,7 @@ async def two_schemas() -> AsyncIterator[tuple[Database, Database]]:
     url = postgres_url()
     if not url:
         pytest.skip("the template replays migrations on PostgreSQL only")
-    names = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    names = [schema_pool.new_schema_name() for _ in range(2)]
     for name in names:
         await admin_sql(url, f'CREATE SCHEMA "{name}"')
     dbs = [Database(url, schema=name) for name in names]
@@ -72,6 +71,9 @@ async def test_a_replayed_schema_is_the_migrated_one(
     assert await catalog(replayed) == expected
 
 
+TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+
+
 async def _row_counts(db: Database) -> dict[str, int]:
     async with db.read() as conn:
         tables = (await conn.execute(text(TABLES))).scalars().all()
@@ -86,9 +88,6 @@ async def _core(db: Database, settings_env: dict[str, str]) -> Core:
     return await build_core(
         settings, clock=FakeClock(), platforms={"fake": FakePlatform()}, database=db
     )
-
-
-TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
 
 
 @pytest.mark.postgres

@@ -11,39 +11,29 @@ import asyncio
 import statistics
 import time
 
-from bot.storage.database import Database
 from tests.support import schema_pool
-from tests.support.databases import admin_sql
+from tests.support.databases import bench_database
 from tests.support.migrated_template import migrate_recording, replay
 
 
 async def run(url: str, rounds: int) -> None:
-    kept = schema_pool.new_schema_name()
-    await admin_sql(url, f'CREATE SCHEMA "{kept}"')
-    first = Database(url, schema=kept)
-    statements = await migrate_recording(first)
-    await first.dispose()
-    await schema_pool.learn(url, kept)
     fresh: list[float] = []
     emptied: list[float] = []
-    try:
+    async with bench_database(url) as kept:
+        assert kept.schema is not None
+        statements = await migrate_recording(kept)
+        await schema_pool.learn(url, kept.schema)
         for _ in range(rounds):
             started = time.perf_counter()
-            name = schema_pool.new_schema_name()
-            await admin_sql(url, f'CREATE SCHEMA "{name}"')
-            db = Database(url, schema=name)
-            await replay(db, statements)
-            await db.dispose()
-            await admin_sql(url, f'DROP SCHEMA "{name}" CASCADE')
+            async with bench_database(url) as db:
+                await replay(db, statements)
             fresh.append(time.perf_counter() - started)
 
             started = time.perf_counter()
-            await schema_pool.give_back(url, kept)
+            await schema_pool.give_back(url, kept.schema)
             emptied.append(time.perf_counter() - started)
-            if schema_pool.take() != kept:
+            if schema_pool.take() != kept.schema:
                 raise SystemExit("the migrated schema was not kept for reuse")
-    finally:
-        await admin_sql(url, f'DROP SCHEMA IF EXISTS "{kept}" CASCADE')
     print(f"rounds: {rounds}")
     print(f"create, replay and drop: median {statistics.median(fresh) * 1000:.1f} ms")
     print(f"empty for reuse:         median {statistics.median(emptied) * 1000:.1f} ms")

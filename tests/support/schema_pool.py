@@ -1,7 +1,7 @@
 """Migrated PostgreSQL test schemas passed from one test to the next within a test process.
 
 Making a fresh schema for a test that builds a core costs a CREATE, a replay of the migration
-and a DROP (about 200 ms median on this 2-core machine); emptying a used one about 34 ms
+and a DROP (155–167 ms median on this 2-core machine); emptying a used one 32–34 ms
 (tests/perf/bench_test_schemas.py; docs/performance.md, "Reused PostgreSQL schemas"). A schema
 is reused only when its shape is still the migrated one (same number of relations and
 constraints, same Alembic revision), and every table is emptied and every sequence restarted
@@ -34,9 +34,7 @@ KEEP = {"alembic_version"}  # the migration's own record stays: the schema stays
 class Shape:
     """What a just-migrated schema holds, and how to empty one."""
 
-    relations: int
-    constraints: int
-    revision: str
+    observed: tuple[int, int, str]  # relations, constraints, Alembic revision
     tables: tuple[str, ...]  # in an order where each table is emptied before those it references
     sequences: tuple[str, ...]
 
@@ -74,8 +72,7 @@ async def learn(url: str, schema: str) -> None:
     global _shape
     conn = await _connect(url)
     try:
-        relations, constraints = await conn.fetchrow(SHAPE, schema)
-        revision = await conn.fetchval(f'SELECT version_num FROM "{schema}".alembic_version')
+        observed = await _observed(conn, schema)
         tables = [r[0] for r in await conn.fetch(TABLES, schema) if r[0] not in KEEP]
         order: TopologicalSorter[str] = TopologicalSorter({t: set() for t in tables})
         for child, parent in await conn.fetch(REFERENCES, schema):
@@ -88,7 +85,7 @@ async def learn(url: str, schema: str) -> None:
         emptying = tuple(t for t in order.static_order() if t in tables)
     except CycleError:  # tables that point at each other: every test keeps a fresh schema
         return
-    _shape = Shape(relations, constraints, revision, emptying, tuple(sequences))
+    _shape = Shape(observed, emptying, tuple(sequences))
 
 
 async def give_back(url: str, schema: str) -> None:
@@ -124,13 +121,7 @@ async def _empty_if_migrated(conn: asyncpg.Connection, schema: str) -> bool:
     try:
         async with conn.transaction():
             await conn.execute("SET LOCAL lock_timeout = '5s'")  # a lock left behind: drop it
-            relations, constraints = await conn.fetchrow(SHAPE, schema)
-            revision = await conn.fetchval(f'SELECT version_num FROM "{schema}".alembic_version')
-            if (relations, constraints, revision) != (
-                shape.relations,
-                shape.constraints,
-                shape.revision,
-            ):
+            if await _observed(conn, schema) != shape.observed:
                 return False
             await conn.execute(
                 "; ".join(
@@ -141,6 +132,12 @@ async def _empty_if_migrated(conn: asyncpg.Connection, schema: str) -> bool:
     except asyncpg.PostgresError:
         return False
     return True
+
+
+async def _observed(conn: asyncpg.Connection, schema: str) -> tuple[int, int, str]:
+    relations, constraints = await conn.fetchrow(SHAPE, schema)
+    revision = await conn.fetchval(f'SELECT version_num FROM "{schema}".alembic_version')
+    return relations, constraints, revision
 
 
 def _bare(qualified: str) -> str:
