@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from tests.deploy.installed import Installed, free_port, read_all, wait_for_health
+from tests.support.waiting import PATIENCE_SECONDS
 
 DOCKERFILE = Path(__file__).resolve().parents[2] / "deploy" / "container" / "Dockerfile"
 IMAGE_VENV, IMAGE_DATA = "/opt/studybot", "/var/lib/studybot"
@@ -91,7 +92,9 @@ def test_the_image_command_serves_as_its_user_and_stops_cleanly_on_sigterm(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_health(base, process)
-        assert httpx.get(f"{base}/").status_code == 404, "the playground must be off"
+        assert httpx.get(f"{base}/", timeout=PATIENCE_SECONDS).status_code == 404, (
+            "the playground must be off"
+        )
         database = data / "studybot.db"
         assert database.is_file()
         assert database.stat().st_uid == int(uid)

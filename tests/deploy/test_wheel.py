@@ -19,6 +19,7 @@ from tests.deploy.installed import (
     read_all,
     wait_for_health,
 )
+from tests.support.waiting import PATIENCE_SECONDS
 
 WEB_SECRET = "wheel-test-signing-key-0123456789abcdef"
 APP_ID = "00000000-0000-4000-8000-000000000018"
@@ -63,8 +64,8 @@ def test_installed_studybot_serves_every_page_from_an_empty_folder(
     )
     try:
         wait_for_health(base, process)
-        assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
-        home = httpx.get(f"{base}/")
+        assert httpx.get(f"{base}/healthz", timeout=PATIENCE_SECONDS).json()["status"] == "ok"
+        home = httpx.get(f"{base}/", timeout=PATIENCE_SECONDS)
         assert home.status_code == 200
         assert "<html" in home.text.lower()
 
@@ -83,7 +84,7 @@ def test_installed_studybot_serves_every_page_from_an_empty_folder(
             cwd=empty_dir,
         )
         assert link.returncode == 0, link.stderr
-        with httpx.Client(follow_redirects=True) as browser:
+        with httpx.Client(follow_redirects=True, timeout=PATIENCE_SECONDS) as browser:
             dashboard = browser.get(link.stdout.strip())
             assert dashboard.status_code == 200, dashboard.text
             assert str(dashboard.url) == f"{base}/dashboard"

@@ -32,6 +32,7 @@ from tests.service.test_startup import ROOT
 from tests.support.actors import OPERATOR
 from tests.support.chat_server import launch
 from tests.support.databases import admin_sql
+from tests.support.waiting import PATIENCE_SECONDS
 
 pytestmark = pytest.mark.postgres
 TEAMS, ORGS = 100, 5
@@ -141,7 +142,7 @@ def test_three_replicas_post_each_drop_exactly_once_even_when_one_dies(
     try:
 
         def posts() -> list[dict[str, object]]:
-            return list(httpx.get(f"{chat_server}/stats").json()["posts"])
+            return list(httpx.get(f"{chat_server}/stats", timeout=PATIENCE_SECONDS).json()["posts"])
 
         wait_until(lambda: len(posts()) >= 25, 180, "the first 25 posts")
         busiest, _ = Counter(str(p["replica"]) for p in posts()).most_common(1)[0]

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import MINIPACK
 from tests.service.test_startup import ROOT, free_port, studybot
 from tests.support.cli import run_cli
+from tests.support.waiting import PATIENCE_SECONDS
 
 PLAYGROUND = "web:playground:study-room"
 
@@ -130,9 +131,7 @@ def test_add_list_pause_resume_remove(served_env: dict[str, str], service: str) 
         "web:playground:study-room (Study room): mon,wed,fri at 09:30 Europe/Berlin, window 2h, "
         "reveal at_close, focus D2, active"
     ) in listed.stdout
-    assert (
-        "paused" in run_cli("schedule", "pause", "--channel", PLAYGROUND, env=env).stdout.lower()
-    )
+    assert "paused" in run_cli("schedule", "pause", "--channel", PLAYGROUND, env=env).stdout.lower()
     assert ", paused" in run_cli("schedule", "list", env=env).stdout
     resumed = run_cli("schedule", "resume", "--channel", PLAYGROUND, env=env)
     assert "Resumed web:playground:study-room; next drop:" in resumed.stdout
@@ -153,7 +152,7 @@ def test_a_queued_drop_arrives_in_the_playground(served_env: dict[str, str], ser
     deadline = time.monotonic() + 120  # a loaded machine starts slowly
     page = ""
     while time.monotonic() < deadline:
-        page = httpx.get(f"{service}/").text
+        page = httpx.get(f"{service}/", timeout=PATIENCE_SECONDS).text
         if "Question #1" in page:
             break
         time.sleep(0.2)
@@ -232,9 +231,7 @@ def test_a_second_add_needs_replace_and_says_what_it_replaces(env: dict[str, str
         "--replace to replace it, or change it with pause, resume or remove"
     )
     assert "mon at 09:00 UTC, window 2h" in run_cli("schedule", "list", env=env).stdout
-    replaced = run_cli(
-        "schedule", "add", "--channel", PLAYGROUND, *second, "--replace", env=env
-    )
+    replaced = run_cli("schedule", "add", "--channel", PLAYGROUND, *second, "--replace", env=env)
     assert replaced.returncode == 0, replaced.stderr
     assert (
         f"Replaced the schedule of {PLAYGROUND} (was: mon at 09:00 UTC, window 2h)."

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import MINIPACK
 from tests.support.cli import run_cli
+from tests.support.waiting import PATIENCE_SECONDS
 
 ROOT = Path(__file__).parents[2]
 
@@ -222,7 +223,7 @@ def test_dashboard_links_default_to_the_served_port(tmp_path: Path) -> None:
     try:
         _wait_healthy(port, proc)
         # the link the CLI printed opens the playground's dashboard on the running service
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=PATIENCE_SECONDS) as client:
             entered = client.get(link.stdout.strip(), follow_redirects=True)
         assert entered.status_code == 200
         assert "Playground" in entered.text
