@@ -284,6 +284,10 @@ def start_engine(
                 running.add(task)
             try:
                 return await job()
+            except asyncio.CancelledError:
+                if not engine.stopping:
+                    raise
+                return None  # a stop's drain cut this job short: the normal end, not an error
             finally:
                 if task is not None:
                     running.discard(task)
