@@ -1,11 +1,18 @@
 """The whole web service (playground, dashboard, admin pages, API) on a seeded SQLite file,
-built on the live server's own event loop."""
+built on the live server's own event loop; a test process seeds each kind of service once and
+gives later ones a copy of that file."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import random
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -27,6 +34,8 @@ from tests.support.answers import right_answer, wrong_answer
 from tests.web.dashboard_support import ALPHA, SETTINGS, seed
 
 DEMO_TEAMS = ("Platform Guild", "Release Crew", "SRE Night Owls", "Cloud Builders")
+SeedKey = tuple[Path, bool, int]
+_seeded: dict[SeedKey, tuple[Path, datetime]] = {}  # a seeded copy and its clock, per kind
 
 
 async def seed_demo_teams(core: Core, drops: int = 8) -> None:
@@ -75,16 +84,32 @@ def service_builder(
                 "STUDYBOT_SELECTION_SEED": "7",
             }
         )
-        database = Database(f"sqlite:///{folder / 'live.db'}")
+        path, key = folder / "live.db", (content_dir, demo, drops)
+        if key in _seeded:
+            template, clock.current = _seeded[key]
+            shutil.copyfile(template, path)
+        database = Database(f"sqlite:///{path}")
         core = await build_core(
             settings, clock=clock, platforms={"web": PlaygroundPlatform()}, database=database
         )
         await register_playground(core)
-        if demo:
-            await seed_demo_teams(core)
-        await seed(core, drops)
+        if key not in _seeded:
+            if demo:
+                await seed_demo_teams(core)
+            await seed(core, drops)
+            _seeded[key] = (await asyncio.to_thread(_copy_of, path), clock.current)
         cores.append(core)
         app = create_web_app(core, playground=True, dashboard=SETTINGS, content_dir=content_dir)
         return app, core.db.dispose
 
     return build
+
+
+def _copy_of(path: Path) -> Path:
+    """A consistent copy of a SQLite file in use (VACUUM INTO), kept until the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="studybot-seeded-"))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / path.name
+    with contextlib.closing(sqlite3.connect(path)) as source:
+        source.execute("VACUUM INTO ?", (str(copy),))
+    return copy
