@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,8 @@ from adapters.slack.render_reports import (
 from adapters.slack.schedule_modal import schedule_modal, submitted_values
 from bot.domain.exam import Domain
 from bot.domain.periods import Period
-from bot.domain.schedule import RevealMode, Schedule
+from bot.domain.schedule import RevealMode, Schedule, parse_schedule
+from bot.domain.schedule_form import schedule_form
 from bot.service.views import (
     AnswerFeedback,
     AnswerStatus,
@@ -219,6 +221,26 @@ def test_a_huge_weekly_digest_keeps_the_block_kit_limits() -> None:
 DOMAINS = [Domain(f"D{i}", "A very long domain name " * 5, 10, 15, ()) for i in range(1, 6)]
 
 
+def _as_shown(view: dict[str, Any]) -> dict[str, Any]:
+    """A submission of the modal as it was opened: every field as shown."""
+    state = {}
+    for block in view["blocks"]:
+        element = block["element"]
+        value: dict[str, object] = {"type": element["type"]}
+        if element["type"] == "checkboxes":
+            value["selected_options"] = element.get("initial_options", [])
+        elif element["type"] == "timepicker":
+            value["selected_time"] = element.get("initial_time")
+        elif element["type"] == "datepicker":
+            value["selected_date"] = element.get("initial_date")
+        elif element["type"] in ("radio_buttons", "static_select"):
+            value["selected_option"] = element.get("initial_option")
+        else:
+            value["value"] = element.get("initial_value")
+        state[block["block_id"]] = {"value": value}
+    return {"state": {"values": state}}
+
+
 def test_the_schedule_modal_is_valid_new_and_prefilled() -> None:
     assert_valid_view(schedule_modal("C1", None, DOMAINS, "Europe/Berlin"))
     current = Schedule(
@@ -236,23 +258,7 @@ def test_the_schedule_modal_is_valid_new_and_prefilled() -> None:
     )
     view = schedule_modal("C1", current, DOMAINS, "UTC")
     assert_valid_view(view)
-    # What the modal shows is what it submits back, unchanged.
-    state = {}
-    for block in view["blocks"]:
-        element = block["element"]
-        value: dict[str, object] = {"type": element["type"]}
-        if element["type"] == "checkboxes":
-            value["selected_options"] = element.get("initial_options", [])
-        elif element["type"] == "timepicker":
-            value["selected_time"] = element.get("initial_time")
-        elif element["type"] == "datepicker":
-            value["selected_date"] = element.get("initial_date")
-        elif element["type"] in ("radio_buttons", "static_select"):
-            value["selected_option"] = element.get("initial_option")
-        else:
-            value["value"] = element.get("initial_value")
-        state[block["block_id"]] = {"value": value}
-    values = submitted_values({"state": {"values": state}})
+    values = submitted_values(_as_shown(view))  # what it shows, it submits back unchanged
     assert values["days"] == ["mon", "wed"]
     assert values["time"] == "07:15"
     assert values["closes_at"] == "17:00"
@@ -262,6 +268,30 @@ def test_the_schedule_modal_is_valid_new_and_prefilled() -> None:
     assert values["reveal_mode"] == "at_close_with_feedback"
     assert values["skip_dates"] == "2026-04-01"
     assert values["start_date"] == "2026-03-01"
+
+
+def test_the_schedule_modal_has_a_block_per_form_field_and_round_trips_the_digest() -> None:
+    current = Schedule(frozenset({1}), time(8), "UTC", digest_weekday=3)
+    form = schedule_form(current, DOMAINS, "UTC")
+    view = schedule_modal("C1", current, DOMAINS, "UTC")
+    blocks = view["blocks"]
+    assert [b["block_id"] for b in blocks] == [f.name for f in form.fields]
+    assert [b["label"]["text"] for b in blocks] == [f.label for f in form.fields]
+    digest = next(b for b in blocks if b["block_id"] == "digest")
+    assert digest["element"]["initial_option"]["text"]["text"] == "Thursday"
+    values = submitted_values(_as_shown(view))
+    assert values["digest"] == "thu"
+    assert parse_schedule(values, [d.id for d in DOMAINS]) == current
+
+
+def test_the_schedule_modal_keeps_slacks_option_limits() -> None:
+    many = [Domain(f"D{i}", "A very long domain name " * 5, 1, 1, ()) for i in range(150)]
+    view = schedule_modal("C1", None, many, "UTC")
+    assert_valid_view(view)
+    focus = next(b for b in view["blocks"] if b["block_id"] == "focus_domain")["element"]
+    assert len(focus["options"]) == 100
+    assert max(len(o["text"]["text"]) for o in focus["options"]) == 75
+    assert focus["initial_option"]["value"] == "all"
 
 
 def test_long_plain_text_is_split_into_whole_line_sections() -> None:
