@@ -43,6 +43,7 @@ from bot.domain.chat_commands import (
     read_command,
 )
 from bot.domain.schedule import parse_schedule
+from bot.domain.schedule_form import DEFAULT_TIMEZONE
 from bot.drop_life import by_hand
 from bot.errors import FieldErrors, NotAllowedError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
@@ -220,7 +221,7 @@ async def _privileged(
             channel.channel_id,
             await get_schedule(core, channel),
             core.pack.domains,
-            user.timezone or "UTC",
+            user.timezone or DEFAULT_TIMEZONE,
         )
         await client.views_open(trigger_id=str(command.get("trigger_id", "")), view=view)
         return None

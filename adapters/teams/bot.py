@@ -37,6 +37,7 @@ from adapters.teams.translate import (
     identify,
     refreshed_drop,
 )
+from bot.domain.schedule_form import DEFAULT_TIMEZONE, schedule_form, submitted_fields
 from bot.drop_life.card_state import card_state
 from bot.errors import NotAllowedError, StudybotError
 from bot.service import policy
@@ -51,7 +52,6 @@ from bot.service.schedules import save_schedule_for
 from bot.service.views import AnswerStatus
 
 log = logging.getLogger("studybot.teams")
-SCHEDULE_FIELDS = ("days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain")
 
 
 UNHANDLED = "studybot has no dialogs or message extensions; send **@studybot help**."
@@ -241,9 +241,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
             await policy.authorize(self.core, actor, policy.Action.SAVE_SCHEDULE, who.channel)
         except NotAllowedError:
             return message_response(REFUSAL)
-        values = {k: v for k, v in data.items() if k in SCHEDULE_FIELDS}
-        if values.get("focus_domain") == render.ALL_DOMAINS:
-            values["focus_domain"] = ""
+        values = submitted_fields(data)
 
         async def place() -> RegisterTeam:  # once the fields are valid: where the form came from
             await self._remember(turn_context, who)
@@ -253,8 +251,9 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         cmd = SaveSchedule(who.channel, values, actor=actor)
         submitted = await save_schedule_for(self.core, cmd, place)
         if submitted.saved is None:
-            form = render.schedule_form(
-                self.core.pack.domains, submitted.current, submitted.values, submitted.errors
-            )
-            return card_response(form)
+            form = schedule_form(
+                submitted.current, self.core.pack.domains, DEFAULT_TIMEZONE, submitted.values,
+                submitted.errors,
+            )  # fmt: skip
+            return card_response(render.schedule_card(form))
         return card_response(render.schedule_saved_card(submitted.saved))

@@ -19,6 +19,7 @@ from bot.domain.chat_commands import (
     OpenSchedule,
     read_command,
 )
+from bot.domain.schedule_form import DEFAULT_TIMEZONE, schedule_form
 from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
@@ -119,7 +120,8 @@ async def _schedule(core: Core, turn_context: Any, who: TurnIdentity, roster: Ro
         current = await get_schedule(core, who.channel)
     except NotFoundError:
         current = None
-    return card_activity(render.schedule_form(core.pack.domains, current), "Study schedule")
+    form = schedule_form(current, core.pack.domains, DEFAULT_TIMEZONE)
+    return card_activity(render.schedule_card(form), form.title)
 
 
 async def _drop(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from adapters import plain_text
 from bot.domain.answer_form import NO, STATEMENT_FIELD, STEP_FIELD, YES, spoken
-from bot.domain.exam import Domain, QuestionType
-from bot.domain.schedule import RevealMode, Schedule, schedule_fields
+from bot.domain.exam import QuestionType
+from bot.domain.schedule import Schedule
+from bot.domain.schedule_form import NOT_SAVED, OFF, ON, FieldKind, FormField, ScheduleForm
 from bot.drop_life.card_state import DropCardState
 from bot.service.views import (
     AnswerFeedback,
@@ -30,9 +31,6 @@ ANSWER_VERB = "answer"
 SCHEDULE_VERB = "schedule"
 REFRESH_VERB = "refresh"  # Universal Actions refresh: a member's own view of a question card
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
-
-
-ALL_DOMAINS = "all"  # the focus choice for every domain (a choice's value may not be empty)
 
 
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Card:
@@ -440,88 +438,50 @@ def welcome_card(installer: str | None = None) -> Card:
     return card(body)
 
 
-def schedule_form(
-    domains: Sequence[Domain],
-    current: Schedule | None,
-    values: Mapping[str, object] | None = None,
-    errors: Mapping[str, str] | None = None,
-) -> Card:
-    """The schedule form, filled from the saved schedule (or the last try, with its errors)."""
-    errors = errors or {}
-    given = dict(values or {})
-    if not given and current is not None:
-        given = dict(schedule_fields(current))
+def schedule_card(form: ScheduleForm) -> Card:
+    """The core's schedule form as a card: an input per field, then its hint and any error."""
+    body = [text(f"{form.title} for this channel", weight="Bolder")]
+    if form.failed:
+        body.append(text(NOT_SAVED, color="Attention"))
+    for field in form.fields:
+        body.append({"id": field.name, "label": field.label, **INPUTS[field.kind](field)})
+        if field.hint:
+            body.append(text(field.hint, isSubtle=True, size="Small", spacing="None"))
+        if field.error:
+            body.append(text(field.error_line, color="Attention", spacing="None"))
+    body += [text(line, color="Attention") for line in form.other_errors]
+    submit = {"type": "Action.Execute", "title": form.submit, "verb": SCHEDULE_VERB, "data": {}}
+    return card(body, [submit | {"associatedInputs": "auto"}])
 
-    def field(name: str, label: str, placeholder: str, **extra: Any) -> list[dict[str, Any]]:
-        element: dict[str, Any] = {
-            "type": "Input.Text",
-            "id": name,
-            "label": label,
-            "placeholder": placeholder,
-            "value": str(given.get(name) or ""),
-            **extra,
-        }
-        items = [element]
-        if name in errors:
-            items.append(text(f"{label}: {errors[name]}", color="Attention", spacing="None"))
-        return items
 
-    body: list[dict[str, Any]] = [text("Study schedule for this channel", weight="Bolder")]
-    if errors:
-        body.append(
-            text("Nothing was saved; please fix the fields marked below.", color="Attention")
-        )
-    body += field("days", "Days", "mon,wed,fri or weekdays")
-    body += field("time", "Time (24-hour)", "09:30")
-    body += field("timezone", "Time zone", "Europe/Berlin")
-    body += field("window", "Answer window", "8h, 90m or 1d")
-    body += field("closes_at", "Or close at (24-hour)", "17:00")
-    reveal = {
-        "type": "Input.ChoiceSet",
-        "id": "reveal_mode",
-        "label": "Reveal",
-        "value": str(given.get("reveal_mode") or RevealMode.AT_CLOSE.value),
-        "choices": [
-            {
-                "title": "Everyone learns the answer at the close",
-                "value": RevealMode.AT_CLOSE.value,
-            },
-            {
-                "title": "Also tell each member at once if they were right",
-                "value": RevealMode.AT_CLOSE_WITH_FEEDBACK.value,
-            },
-        ],
+def _choice_set(field: FormField, **extra: Any) -> dict[str, Any]:
+    choices = [{"title": c.label, "value": c.value} for c in field.choices]
+    return {"type": "Input.ChoiceSet", "value": field.value, "choices": choices, **extra}
+
+
+def _toggle(field: FormField) -> dict[str, Any]:
+    (on,) = field.choices
+    return {
+        "type": "Input.Toggle",
+        "title": on.label,
+        "value": field.value,
+        "valueOn": ON,
+        "valueOff": OFF,
     }
-    focus = {
-        "type": "Input.ChoiceSet",
-        "id": "focus_domain",
-        "label": "Focus",
-        "value": str(given.get("focus_domain") or ALL_DOMAINS),
-        "choices": [{"title": "All domains", "value": ALL_DOMAINS}]
-        + [{"title": d.name, "value": d.id} for d in domains],
-    }
-    body.append(reveal)
-    if "reveal_mode" in errors:
-        body.append(text(f"Reveal: {errors['reveal_mode']}", color="Attention"))
-    body.append(focus)
-    if "focus_domain" in errors:
-        body.append(text(f"Focus: {errors['focus_domain']}", color="Attention"))
-    for name, message in errors.items():
-        if name not in {"days", "time", "timezone", "window", "closes_at"} | {
-            "reveal_mode",
-            "focus_domain",
-        }:
-            body.append(text(f"{name}: {message}", color="Attention"))
-    actions = [
-        {
-            "type": "Action.Execute",
-            "title": "Save schedule",
-            "verb": SCHEDULE_VERB,
-            "data": {},
-            "associatedInputs": "auto",
-        }
-    ]
-    return card(body, actions)
+
+
+def _input(kind: str) -> Callable[[FormField], dict[str, Any]]:
+    return lambda field: {"type": kind, "value": field.value}
+
+
+INPUTS: dict[FieldKind, Callable[[FormField], dict[str, Any]]] = {
+    FieldKind.TEXT: _input("Input.Text"),
+    FieldKind.TIME: _input("Input.Time"),
+    FieldKind.DATE: _input("Input.Date"),
+    FieldKind.DAYS: lambda field: _choice_set(field, isMultiSelect=True),
+    FieldKind.CHOICE: _choice_set,
+    FieldKind.SWITCH: _toggle,
+}
 
 
 def schedule_saved_card(schedule: Schedule) -> Card:

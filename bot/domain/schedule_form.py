@@ -14,6 +14,7 @@ from bot.domain.schedule import DAY_NAMES, WEEKDAYS, RevealMode, Schedule, sched
 ON, OFF = "on", "off"
 ALL_DOMAINS = "all"  # the focus choice for every domain (a choice's value may not be empty)
 OLD_ALL_DOMAINS = "any"  # the same choice in Slack modals opened before the shared form
+DEFAULT_TIMEZONE = "UTC"  # a new schedule's zone where the door knows none of the person's
 NOT_SAVED = "The schedule was not saved: please correct the fields marked below."
 
 

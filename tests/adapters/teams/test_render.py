@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from adapters.teams import render
+from bot.domain.exam import Domain
 from bot.domain.periods import Period
-from bot.domain.schedule import RevealMode, Schedule
+from bot.domain.schedule import RevealMode, Schedule, parse_schedule
+from bot.domain.schedule_form import schedule_form, submitted_fields
 from bot.service.views import (
     AnswerFeedback,
     AnswerStatus,
@@ -91,8 +93,6 @@ def every_card() -> list[dict[str, Any]]:
         14,
         you=row(12, "Ada"),
     )
-    from bot.domain.exam import Domain
-
     pack_domains = [Domain("D1", "Processes", 10, 15, ()), Domain("D2", "Security", 10, 15, ())]
     return [
         render.question_card(single),
@@ -121,10 +121,16 @@ def every_card() -> list[dict[str, Any]]:
         ),
         render.help_card(),
         render.welcome_card(),
-        render.schedule_form(pack_domains, None),
-        render.schedule_form(pack_domains, schedule),
-        render.schedule_form(
-            pack_domains, None, {"days": "x"}, {"days": "unknown day", "active": "must be true"}
+        render.schedule_card(schedule_form(None, pack_domains, "UTC")),
+        render.schedule_card(schedule_form(schedule, pack_domains, "UTC")),
+        render.schedule_card(
+            schedule_form(
+                None,
+                pack_domains,
+                "UTC",
+                {"days": "x"},
+                {"days": "unknown day", "active": "must be true"},
+            )
         ),
         render.schedule_saved_card(
             Schedule(frozenset({0}), time(8, 0), "UTC", reveal_mode=RevealMode.AT_CLOSE)
@@ -281,3 +287,19 @@ BROKEN: list[tuple[str, dict[str, Any]]] = [
 def test_the_checker_catches_each_broken_rule(problem: str, card: dict[str, Any]) -> None:
     problems = check_card(card)
     assert any(problem in p for p in problems), problems
+
+
+def test_the_schedule_card_has_an_input_per_form_field_and_submits_them_back() -> None:
+    current = Schedule(frozenset({1, 3}), time(8), "UTC", active=False, digest_weekday=None)
+    domains = [Domain("D1", "Processes", 10, 15, ())]
+    form = schedule_form(current, domains, "UTC")
+    card = render.schedule_card(form)
+    inputs = [b for b in card["body"] if "id" in b]
+    assert [(i["id"], i["label"]) for i in inputs] == [(f.name, f.label) for f in form.fields]
+    types = {i["id"]: i["type"] for i in inputs}
+    assert (types["days"], types["time"], types["start_date"], types["active"]) == (
+        "Input.ChoiceSet", "Input.Time", "Input.Date", "Input.Toggle",
+    )  # fmt: skip
+    shown = {i["id"]: i["value"] for i in inputs}  # what Teams submits for an unchanged card
+    assert (shown["days"], shown["digest"], shown["active"]) == ("tue,thu", "off", "off")
+    assert parse_schedule(submitted_fields(shown), ["D1"]) == current
