@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -12,7 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.web.dashboard import render
 from adapters.web.gate import Gate
-from bot.domain.schedule import RevealMode, Schedule, schedule_fields
+from bot.domain.schedule_form import (
+    DEFAULT_TIMEZONE,
+    FIELDS,
+    NOT_SAVED,
+    FieldKind,
+    schedule_form,
+    submitted_fields,
+)
 from bot.errors import FieldErrors, StudybotError
 from bot.packs.issues import PackIssue, Severity
 from bot.packs.lint import lint_pack
@@ -28,18 +34,7 @@ from bot.service.schedules import (
     set_schedule_active,
 )
 
-FIELDS = (
-    "days", "time", "timezone", "window", "closes_at", "reveal_mode", "focus_domain",
-    "start_date", "end_date", "skip_dates", "digest",
-)  # fmt: skip
-
-
-def schedule_form_values(schedule: Schedule | None) -> dict[str, str]:
-    """A stored schedule as the text its form fields show (the same words the core parses)."""
-    if schedule is None:
-        return {"days": "weekdays", "time": "09:00", "timezone": "UTC", "window": "8h",
-                "reveal_mode": RevealMode.AT_CLOSE.value, "digest": "mon"}  # fmt: skip
-    return schedule_fields(schedule)
+SHOWN = tuple(f.name for f in FIELDS if f.kind is not FieldKind.SWITCH)  # Pause is the switch
 
 
 def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
@@ -77,19 +72,20 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
                 "team": team,
                 "schedule": schedule,
                 "record": records[0] if records else None,
-                "values": values if values is not None else schedule_form_values(schedule),
-                "errors": errors or {},
+                "form": schedule_form(
+                    schedule, core.pack.domains, DEFAULT_TIMEZONE, values, errors
+                ),
+                "shown": SHOWN,
+                "not_saved": NOT_SAVED,
                 "message": message,
                 "note": request.query_params.get("note", "")[:200],
-                "core": core,
-                "reveal_modes": [m.value for m in RevealMode],
                 "action": f"/admin/teams/{quote(channel_id, safe='')}/schedule",
             },
             status,
         )
 
     @router.get("/admin/teams/{channel_id}/schedule", response_class=HTMLResponse)
-    async def schedule_form(request: Request, channel_id: str) -> Response:
+    async def schedule_page(request: Request, channel_id: str) -> Response:
         return await _form_page(request, channel_id)
 
     @router.post("/admin/teams/{channel_id}/schedule")
@@ -98,10 +94,9 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
         await gate.require(grant, Action.SAVE_SCHEDULE)
         org = await list_org_teams(core, grant.platform, grant.workspace)
         team = org.team(channel_id)
-        values: dict[str, str] = {k: form.get(k, "").strip()[:500] for k in FIELDS}
+        values: dict[str, str] = {k: form.get(k, "").strip()[:500] for k in SHOWN}
         current = await get_schedule(core, team.channel)
-        parsed: dict[str, Any] = {k: v for k, v in values.items() if v}
-        parsed["active"] = current.active if current else True
+        parsed = submitted_fields(values) | {"active": current.active if current else True}
         try:
             await save_schedule(core, SaveSchedule(team.channel, parsed, actor=grant.actor))
         except FieldErrors as exc:

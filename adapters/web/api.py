@@ -10,10 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from adapters.web.access import Grant
-from adapters.web.admin import schedule_form_values
 from adapters.web.gate import Gate
 from bot.domain.periods import Period
-from bot.domain.schedule import Schedule
+from bot.domain.schedule import Schedule, schedule_fields
 from bot.errors import FieldErrors, NotFoundError
 from bot.service.commands import SaveSchedule, ShowLeaderboard, ShowProgress
 from bot.service.leaderboards import show_leaderboard, show_progress
@@ -134,7 +133,7 @@ def _schedule_out(channel_id: str, team: str, schedule: Schedule, **extra: Any) 
         channel_id=channel_id,
         team=team,
         active=schedule.active,
-        fields=schedule_form_values(schedule),
+        fields=schedule_fields(schedule),
         **extra,
     )
 

@@ -7,6 +7,7 @@ from datetime import time
 
 import httpx
 
+from bot.domain.schedule_form import FieldKind, schedule_form
 from bot.service.context import Core
 from bot.service.schedules import get_schedule
 from tests.web.dashboard_support import ALPHA, BETA, seed, sign_in
@@ -74,7 +75,7 @@ async def test_invalid_fields_show_the_cores_messages_and_store_nothing(
     assert response.status_code == 400
     html = response.text
     assert "The schedule was not saved" in html
-    assert "Days unknown day &#39;funday&#39;" in html
+    assert "Days: unknown day &#39;funday&#39;" in html
     assert "is not a time of day" in html
     assert "did you mean Europe/Berlin?" in html
     assert "give either a window or a closing time, not both" in html
@@ -182,3 +183,20 @@ async def test_a_bare_window_number_and_a_zone_typo_are_explained(
     assert "(did you mean Europe/Berlin?)" in html
     assert "unknown day &#39;monkey&#39;" in html
     assert await get_schedule(core, ALPHA) is None
+
+
+async def test_the_schedule_page_shows_the_shared_form_fields(
+    core: Core, web: httpx.AsyncClient
+) -> None:
+    await seed(core, drops=1)
+    await sign_in(web, core, role="admin")
+    html = (await web.get("/admin/teams/C-alpha-1/schedule")).text
+    form = schedule_form(None, core.pack.domains, "UTC")
+    for field in form.fields:
+        if field.kind is FieldKind.SWITCH:  # the page's Pause and Resume button
+            assert f'id="f-{field.name}"' not in html
+        else:
+            assert f'<label for="f-{field.name}">{field.label}' in html
+    assert 'value="mon,tue,wed,thu,fri"' in html  # a new schedule's days
+    assert '<option value="all" selected>All domains (weighted by the exam)</option>' in html
+    assert '<option value="mon" selected>Monday</option>' in html  # the digest
