@@ -14,11 +14,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from adapters.plain_text import daily_result_text, weekly_digest_text
-from bot.domain.answer_form import spoken, tokens_from_fields
+from bot.domain.answer_form import tokens_from_fields
 from bot.domain.ids import parse_id
 from bot.domain.periods import Period, local_time_text
 from bot.drop_life import by_hand
-from bot.drop_life.reading import recent_drops, reveal_of, show_drop
+from bot.drop_life.history import channel_page
 from bot.errors import StudybotError
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
@@ -34,7 +34,6 @@ from bot.service.commands import (
 from bot.service.context import Core
 from bot.service.directory import register_team
 from bot.service.leaderboards import show_leaderboard, show_progress
-from bot.service.picks import picks_after_close
 from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest
 
 CHANNEL = ChannelRef("web", "playground", "study-room")
@@ -102,23 +101,7 @@ def playground_router(core: Core) -> APIRouter:
         number = min(max(1, number), MAX_PAGE)
         chosen_period = Period(period) if period in Period._value2member_map_ else Period.WEEK
         domain_id = domain if domain in {d.id for d in core.pack.domains} else None
-        now = core.clock.now()
-        open_cards, reveals = [], []
-        newest = await recent_drops(core, CHANNEL, limit=PER_PAGE * number + 1)
-        has_older = len(newest) > PER_PAGE * number
-        for drop in newest[PER_PAGE * (number - 1) : PER_PAGE * number]:
-            if drop.is_open(now):
-                open_cards.append(await show_drop(core, drop.id, CHANNEL))
-            else:
-                reveals.append(await reveal_of(core, drop.id, CHANNEL))
-        found = await picks_after_close(core, CHANNEL, [r.question.drop_id for r in reveals])
-        picks = {}  # drop id → (member, the labels they picked, right?) once revealed
-        for r in reveals:
-            card = r.question
-            picks[card.drop_id] = [
-                (p.display_name, spoken(card.kind, card.labels_of(p.option_ids)), p.correct)
-                for p in found.get(r.question.drop_id, [])
-            ]
+        shown = await channel_page(core, CHANNEL, number, PER_PAGE)
         board = await show_leaderboard(
             core, ShowLeaderboard(CHANNEL, chosen_period, domain_id, user_id=member)
         )
@@ -135,15 +118,15 @@ def playground_router(core: Core) -> APIRouter:
                 "member": member,
                 "period": chosen_period.value,
                 "domain": domain_id or "",
-                "open_cards": open_cards,
-                "reveals": reveals,
-                "picks": picks,
+                "open_cards": shown.open_cards,
+                "reveals": shown.reveals,
+                "picks": shown.picks,
                 "board": board,
                 "progress": progress,
                 "note": note[:300],
                 "error": error[:300],
                 "page": number,
-                "has_older": has_older,
+                "has_older": shown.has_older,
                 "when": _when,
             },
         )
