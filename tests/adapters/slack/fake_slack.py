@@ -69,6 +69,7 @@ class FakeSlack:
     client_secret: str = "client-secret"
     _runner: web.AppRunner | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _last_message_ts: float = 0.0
     port: int = 0
 
     def add_workspace(self, team_id: str, name: str = "") -> Workspace:
@@ -269,13 +270,19 @@ class FakeSlack:
         problem = _message_problem(params)
         if problem:
             return {"ok": False, "error": problem}
-        ts = f"{1700000000 + next(self._ts)}.000100"
+        ts = self._message_ts()
         channel = str(params["channel"])
         if channel in self.users:  # a user id: Slack posts in the app's DM with that person
             channel = "D" + channel
             self.directs.append((str(params["channel"]), ts, dict(params)))
         self.messages[(channel, ts)] = dict(params)
         return {"ok": True, "channel": channel, "ts": ts, "message": params}
+
+    def _message_ts(self) -> str:
+        """A message's ts as Slack makes it: the Unix time of the post, with microseconds, and
+        distinct within the channel (here: later than the one before, by at least 1 ms)."""
+        self._last_message_ts = max(time.time(), self._last_message_ts + 0.001)
+        return f"{self._last_message_ts:.6f}"
 
     def _chat_update(self, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
         key = (str(params.get("channel")), str(params.get("ts")))

@@ -169,7 +169,7 @@ async def test_a_lookup_since_a_time_reads_only_from_then_one_small_page(
     first = await post_drop(slack.core, channel)
     first_ts = await slack.door.platform.find_question(channel, first.drop_id)
     assert first_ts is not None
-    later = datetime.fromtimestamp(float(first_ts) + 0.5, UTC)  # after the first post
+    later = datetime.fromtimestamp(float(first_ts) + 0.0005, UTC)  # after the first post
     second = await post_drop(slack.core, channel)
     platform = slack.door.platform
     assert await platform.find_question(channel, second.drop_id, since=later) is not None
