@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -23,6 +24,7 @@ REFUSAL = (
     "can do that. Nothing was changed."
 )
 FACTS_SECONDS = 10 * 60.0  # how long what users.info said about a person is trusted
+MAX_PEOPLE = 10_000  # people remembered at once; the least recently used go first
 
 
 @dataclass(frozen=True)
@@ -79,21 +81,15 @@ class PeopleFacts:
     def __init__(
         self, lifetime: float = FACTS_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._lifetime = lifetime
-        self._clock = clock
-        self._facts: dict[tuple[str, str], tuple[float, SlackUser]] = {}
+        self._facts: TTLCache[tuple[str, str], SlackUser] = TTLCache(
+            MAX_PEOPLE, lifetime, timer=clock
+        )
 
     def get(self, team_id: str, user_id: str) -> SlackUser | None:
-        found = self._facts.get((team_id, user_id))
-        if found is None or found[0] <= self._clock():
-            return None
-        return found[1]
+        return self._facts.get((team_id, user_id))
 
     def put(self, team_id: str, user: SlackUser) -> None:
-        now = self._clock()
-        if len(self._facts) > 10_000:  # drop what has expired before growing further
-            self._facts = {k: v for k, v in self._facts.items() if v[0] > now}
-        self._facts[(team_id, user.id)] = (now + self._lifetime, user)
+        self._facts[(team_id, user.id)] = user
 
     async def look_up(self, client: AsyncWebClient, team_id: str, user_id: str) -> SlackUser:
         """users.info, remembered (IdentityUnavailable when it fails)."""

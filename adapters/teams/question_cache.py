@@ -8,8 +8,9 @@ served to the organisation whose scoped read produced it.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from cachetools import LRUCache, TTLCache
 
 from bot.drop_life.reading import get_drop, show_drop
 from bot.errors import NotFoundError
@@ -22,10 +23,10 @@ MAX_ENTRIES = 512
 
 class QuestionCache:
     def __init__(self, ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._clock = clock
-        self._cards: OrderedDict[tuple[str, str, int], tuple[float, QuestionCard]] = OrderedDict()
-        self._places: OrderedDict[tuple[str, str, int], ChannelRef] = OrderedDict()
+        self._cards: TTLCache[tuple[str, str, int], QuestionCard] = TTLCache(
+            MAX_ENTRIES, ttl, timer=clock
+        )
+        self._places: LRUCache[tuple[str, str, int], ChannelRef] = LRUCache(8 * MAX_ENTRIES)
 
     async def check_place(self, core: Core, drop_id: int, channel: ChannelRef) -> None:
         """NotFoundError unless the drop was posted in exactly this channel (a card click may
@@ -37,8 +38,6 @@ class QuestionCache:
             async with core.db.read() as conn:
                 place = (await get_drop(conn, drop_id, channel)).channel
             self._places[key] = place
-            while len(self._places) > 8 * MAX_ENTRIES:
-                self._places.popitem(last=False)
         if place != channel:
             raise NotFoundError(
                 f"There is no question drop {drop_id} here; it may have been removed."
@@ -47,13 +46,7 @@ class QuestionCache:
     async def card(self, core: Core, drop_id: int, channel: ChannelRef) -> QuestionCard:
         """The drop's card as the core shows it to `channel`'s organisation (NotFoundError else)."""
         key = (channel.platform, channel.org_external_id, drop_id)
-        now = self._clock()
-        cached = self._cards.get(key)
-        if cached is not None and now - cached[0] < self._ttl:
-            return cached[1]
-        card = await show_drop(core, drop_id, channel)
-        self._cards[key] = (now, card)
-        self._cards.move_to_end(key)
-        while len(self._cards) > MAX_ENTRIES:
-            self._cards.popitem(last=False)
+        card = self._cards.get(key)
+        if card is None:
+            card = self._cards[key] = await show_drop(core, drop_id, channel)
         return card
