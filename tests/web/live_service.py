@@ -34,7 +34,7 @@ from tests.support.answers import right_answer, wrong_answer
 from tests.web.dashboard_support import ALPHA, SETTINGS, seed
 
 DEMO_TEAMS = ("Platform Guild", "Release Crew", "SRE Night Owls", "Cloud Builders")
-SeedKey = tuple[Path, bool, int]
+SeedKey = tuple[Path, bool, int, datetime]  # pack, demo teams, drops, the clock at the start
 _seeded: dict[SeedKey, tuple[Path, datetime]] = {}  # a seeded copy and its clock, per kind
 
 
@@ -84,7 +84,7 @@ def service_builder(
                 "STUDYBOT_SELECTION_SEED": "7",
             }
         )
-        path, key = folder / "live.db", (content_dir, demo, drops)
+        path, key = folder / "live.db", (content_dir, demo, drops, clock.current)
         if key in _seeded:
             template, clock.current = _seeded[key]
             shutil.copyfile(template, path)
