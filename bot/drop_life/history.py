@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.answer_form import spoken
-from bot.drop_life.reading import recent_drops, reveal_of, show_drop
+from bot.drop_life.reading import card_with_count, recent_drops, reveal_with_counts
 from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.service.picks import picks_after_close
@@ -22,7 +22,6 @@ class PickLine:
 
 @dataclass(frozen=True)
 class ChannelPage:
-    number: int  # 1 is the newest page
     open_cards: list[QuestionCard]
     reveals: list[RevealCard]
     picks: dict[int, list[PickLine]]  # drop id → who picked what, for revealed drops only
@@ -34,11 +33,12 @@ async def channel_page(core: Core, channel: ChannelRef, number: int, per_page: i
     now = core.clock.now()
     newest = await recent_drops(core, channel, limit=per_page * number + 1)
     open_cards, reveals = [], []
-    for drop in newest[per_page * (number - 1) : per_page * number]:
-        if drop.is_open(now):
-            open_cards.append(await show_drop(core, drop.id, channel))
-        else:
-            reveals.append(await reveal_of(core, drop.id, channel))
+    async with core.db.read() as conn:  # the drops are the channel's own: read once, above
+        for drop in newest[per_page * (number - 1) : per_page * number]:
+            if drop.is_open(now):
+                open_cards.append(await card_with_count(core, conn, drop))
+            else:
+                reveals.append(await reveal_with_counts(core, conn, drop))
     found = await picks_after_close(core, channel, [r.question.drop_id for r in reveals])
     picks = {
         r.question.drop_id: [
@@ -48,4 +48,4 @@ async def channel_page(core: Core, channel: ChannelRef, number: int, per_page: i
         ]
         for r in reveals
     }  # fmt: skip
-    return ChannelPage(number, open_cards, reveals, picks, len(newest) > per_page * number)
+    return ChannelPage(open_cards, reveals, picks, len(newest) > per_page * number)

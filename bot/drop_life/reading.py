@@ -135,7 +135,9 @@ async def recent_drops(core: Core, channel: ChannelRef, limit: int = 5) -> list[
             .order_by(drops.c.seq.desc())
             .limit(limit)
         )
-        return [await get_drop(conn, drop_id) for drop_id in ids.all()]
+        newest = ids.all()
+        found = await load_drops(conn, set(newest))
+        return [found[drop_id] for drop_id in newest]
 
 
 async def show_drop(core: Core, drop_id: int, channel: ChannelRef | None = None) -> QuestionCard:
