@@ -37,7 +37,7 @@ from adapters.teams.translate import (
     identify,
     refreshed_drop,
 )
-from bot.domain.schedule_form import DEFAULT_TIMEZONE, schedule_form, submitted_fields
+from bot.domain.schedule_form import schedule_form, submitted_fields
 from bot.drop_life.card_state import card_state
 from bot.errors import NotAllowedError, StudybotError
 from bot.service import policy
@@ -252,8 +252,10 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         submitted = await save_schedule_for(self.core, cmd, place)
         if submitted.saved is None:
             form = schedule_form(
-                submitted.current, self.core.pack.domains, DEFAULT_TIMEZONE, submitted.values,
-                submitted.errors,
-            )  # fmt: skip
+                submitted.current,
+                self.core.pack.domains,
+                values=submitted.values,
+                errors=submitted.errors,
+            )
             return card_response(render.schedule_card(form))
         return card_response(render.schedule_saved_card(submitted.saved))

@@ -19,7 +19,7 @@ from bot.domain.chat_commands import (
     OpenSchedule,
     read_command,
 )
-from bot.domain.schedule_form import DEFAULT_TIMEZONE, schedule_form
+from bot.domain.schedule_form import schedule_form
 from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
@@ -120,7 +120,7 @@ async def _schedule(core: Core, turn_context: Any, who: TurnIdentity, roster: Ro
         current = await get_schedule(core, who.channel)
     except NotFoundError:
         current = None
-    form = schedule_form(current, core.pack.domains, DEFAULT_TIMEZONE)
+    form = schedule_form(current, core.pack.domains)
     return card_activity(render.schedule_card(form), form.title)
 
 

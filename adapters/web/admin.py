@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from adapters.web.dashboard import render
 from adapters.web.gate import Gate
 from bot.domain.schedule_form import (
-    DEFAULT_TIMEZONE,
     FIELDS,
     NOT_SAVED,
     FieldKind,
@@ -72,9 +71,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
                 "team": team,
                 "schedule": schedule,
                 "record": records[0] if records else None,
-                "form": schedule_form(
-                    schedule, core.pack.domains, DEFAULT_TIMEZONE, values, errors
-                ),
+                "form": schedule_form(schedule, core.pack.domains, values=values, errors=errors),
                 "shown": SHOWN,
                 "not_saved": NOT_SAVED,
                 "message": message,

@@ -133,7 +133,6 @@ FIELDS = (
     ),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
-KINDS = {f.name: f.kind for f in FIELDS}
 
 
 def new_schedule(default_timezone: str) -> Schedule:
@@ -144,7 +143,7 @@ def new_schedule(default_timezone: str) -> Schedule:
 def schedule_form(
     current: Schedule | None,
     domains: Sequence[Domain],
-    default_timezone: str,
+    default_timezone: str = DEFAULT_TIMEZONE,
     values: Mapping[str, object] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> ScheduleForm:
@@ -174,10 +173,7 @@ def schedule_form(
 def submitted_fields(values: Mapping[str, object]) -> dict[str, object]:
     """A submitted form's values as `parse_schedule` reads them: only the form's fields, the
     switch as True or False, no ticked day as none, "all domains" as no focus."""
-    read: dict[str, object] = {}
-    for name in FIELD_NAMES:
-        if name in values:
-            read[name] = _read(KINDS[name], values[name])
+    read = {f.name: _read(f.kind, values[f.name]) for f in FIELDS if f.name in values}
     if read.get("focus_domain") in (ALL_DOMAINS, OLD_ALL_DOMAINS):
         read["focus_domain"] = None
     return read
