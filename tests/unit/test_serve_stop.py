@@ -25,18 +25,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-async def test_a_signal_while_start_up_is_migrating_stops_the_service(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, sig: int
-) -> None:
-    port = _free_port()
-    settings = Settings.from_env(
+def _served_settings(tmp_path: Path, port: int) -> Settings:
+    return Settings.from_env(
         {
             "STUDYBOT_DATA_DIR": str(tmp_path),
             "STUDYBOT_CONTENT_DIR": str(MINIPACK),
             "STUDYBOT_PORT": str(port),
         }
     )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+async def test_a_signal_while_start_up_is_migrating_stops_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, sig: int
+) -> None:
+    port = _free_port()
+    settings = _served_settings(tmp_path, port)
     migrating = asyncio.Event()
     cancelled = asyncio.Event()
 
@@ -66,16 +70,6 @@ async def test_a_signal_that_came_while_start_up_finished_wins() -> None:
     stop.set()
     result = await bot.serve._until_signalled(asyncio.sleep(0, "built"), stop)
     assert result is None
-
-
-def _served_settings(tmp_path: Path, port: int) -> Settings:
-    return Settings.from_env(
-        {
-            "STUDYBOT_DATA_DIR": str(tmp_path),
-            "STUDYBOT_CONTENT_DIR": str(MINIPACK),
-            "STUDYBOT_PORT": str(port),
-        }
-    )
 
 
 def _signal_at_doors(monkeypatch: pytest.MonkeyPatch, sig: int) -> None:
