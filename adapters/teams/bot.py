@@ -17,7 +17,7 @@ from adapters.teams.audience import INVOKE_WAIT, AudienceCache, roster_conversat
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
 from adapters.teams.live_count import LiveCount
-from adapters.teams.names import PlaceNames, place_names, renamed, stored_names
+from adapters.teams.names import PlaceNames, place_names, renamed
 from adapters.teams.question_cache import QuestionCache
 from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
 from adapters.teams.replies import (
@@ -45,7 +45,7 @@ from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
 from bot.service.commands import Actor, RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
-from bot.service.directory import register_team
+from bot.service.directory import register_team, stored_names
 from bot.service.events import first_delivery
 from bot.service.lifecycle import record_installation, record_removal
 from bot.service.schedules import save_schedule_for

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core.teams import TeamsInfo  # type: ignore[import-untyped]
-from sqlalchemy import select
 
 from adapters.teams.translate import TurnIdentity, _get
 from bot.ports import ChannelRef
+from bot.service.commands import RegisterTeam
 from bot.service.context import Core
-from bot.storage.tables import organisations, teams
+from bot.service.directory import register_team, stored_names
 
 log = logging.getLogger("studybot.teams")
 LOOKUP_TIMEOUT = 5.0  # seconds for a Teams API name lookup
@@ -44,27 +44,6 @@ def tenant_name(activity: Any) -> str | None:
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     name = _get(data, "tenant", "name")
     return str(name)[:200] if name else None
-
-
-async def stored_names(core: Core, channel: ChannelRef) -> tuple[str | None, str | None]:
-    """The organisation's and the team's stored names (None where not stored)."""
-    async with core.db.read() as conn:
-        org = await conn.scalar(
-            select(organisations.c.name).where(
-                organisations.c.platform == channel.platform,
-                organisations.c.external_id == channel.org_external_id,
-            )
-        )
-        team = await conn.scalar(
-            select(teams.c.name)
-            .join(organisations, organisations.c.id == teams.c.org_id)
-            .where(
-                organisations.c.platform == channel.platform,
-                organisations.c.external_id == channel.org_external_id,
-                teams.c.channel_id == channel.channel_id,
-            )
-        )
-    return org, team
 
 
 async def _lookup(turn_context: Any, who: TurnIdentity) -> tuple[str | None, str | None]:
@@ -117,9 +96,6 @@ async def place_names(core: Core, turn_context: Any, who: TurnIdentity) -> Place
 
 async def renamed(core: Core, who: TurnIdentity, event: str, channels: list[ChannelRef]) -> int:
     """Apply a teamRenamed or channelRenamed event to the stored names; how many changed."""
-    from bot.service.commands import RegisterTeam
-    from bot.service.directory import register_team
-
     changed = 0
     for channel in channels:
         org, current = await stored_names(core, channel)

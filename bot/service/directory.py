@@ -70,6 +70,21 @@ async def find_team(
     return TeamRecord(row.id, row.org_id, row.name, row.timezone, channel)
 
 
+async def stored_names(core: Core, channel: ChannelRef) -> tuple[str | None, str | None]:
+    """The channel's organisation's and team's stored names (None where none is stored)."""
+    async with core.db.read() as conn:
+        org = await conn.scalar(
+            select(organisations.c.name)
+            .where(organisations.c.platform == channel.platform)
+            .where(organisations.c.external_id == channel.org_external_id)
+        )
+        try:
+            team = await find_team(conn, channel)
+        except NotFoundError:
+            return org, None
+    return org, team.name
+
+
 async def set_team_timezone(conn: AsyncConnection, team_id: int, timezone: str) -> None:
     await conn.execute(update(teams).where(teams.c.id == team_id).values(timezone=timezone))
 

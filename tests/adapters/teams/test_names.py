@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.teams.names import stored_names
 from bot.ports import ChannelRef
 from bot.service.context import Core
+from bot.service.directory import stored_names
 from tests.adapters.teams.conftest import (
     CHANNEL_A,
     OWEN,
