@@ -15,8 +15,6 @@ from adapters.web.dashboard_data import Filters, Page, org_page, team_page
 from adapters.web.gate import Gate
 from adapters.web.signing import BadToken
 from adapters.web.tables import to_csv
-from bot.service.org_teams import list_org_teams
-from bot.service.policy import Action
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
@@ -73,11 +71,7 @@ def dashboard_router(gate: Gate) -> APIRouter:
         request: Request, channel_id: str, period: str = "week", domain: str = ""
     ) -> Response:
         grant = gate.browser(request)
-        await gate.require(grant, Action.READ_DASHBOARD)
-        org = await list_org_teams(core, grant.platform, grant.workspace)
-        page = await team_page(
-            core, grant, org.team(channel_id), Filters.parse(core, period, domain)
-        )
+        org, page = await team_page(core, grant, channel_id, Filters.parse(core, period, domain))
         return render(
             request,
             "dashboard/team.html",
@@ -89,13 +83,10 @@ def dashboard_router(gate: Gate) -> APIRouter:
         request: Request, name: str, team: str = "", period: str = "week", domain: str = ""
     ) -> Response:
         grant = gate.browser(request)
-        await gate.require(grant, Action.READ_DASHBOARD)
         filters = Filters.parse(core, period, domain)
-        if team:
-            org = await list_org_teams(core, grant.platform, grant.workspace)
-            page = await team_page(core, grant, org.team(team), filters)
-        else:
-            page = (await org_page(core, grant, filters))[1]
+        _, page = await (
+            team_page(core, grant, team, filters) if team else org_page(core, grant, filters)
+        )
         table = page.tables.get(name)
         if table is None:
             raise AccessDenied(f"There is no table called {name!r} on this page.", status=404)

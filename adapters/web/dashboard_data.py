@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -11,14 +10,12 @@ from adapters.web.access import Grant
 from adapters.web.charts import bar_chart, column_chart, heatmap
 from adapters.web.tables import Table
 from bot.domain.periods import Period
-from bot.ports import ChannelRef
-from bot.service.commands import ShowLeaderboard, ShowOrgReport
 from bot.service.context import Core
-from bot.service.inactivity import DEFAULT_MISSED, InactiveMember, inactive_members
-from bot.service.leaderboards import show_leaderboard, show_org_report
-from bot.service.org_teams import OrgTeam, OrgTeams, list_org_teams
-from bot.service.participation import WeekParticipation, participation_by_week
-from bot.service.readiness import ReadinessView, show_readiness
+from bot.service.inactivity import DEFAULT_MISSED, InactiveMember
+from bot.service.org_teams import OrgTeams
+from bot.service.participation import WeekParticipation
+from bot.service.readiness import ReadinessView
+from bot.service.team_progress import org_progress, team_progress
 from bot.service.views import LeaderboardView, OrgReportView
 
 SHOWN_INACTIVE = 50
@@ -27,9 +24,6 @@ SHOWN_INACTIVE = 50
 def pct(share: float) -> int:
     """A share 0..1 as a whole percent: a number in the CSV, the unit in the column header."""
     return round(100 * share)
-
-
-WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -198,29 +192,18 @@ def _heatmap(core: Core, report: OrgReportView) -> tuple[Table, Markup]:
 
 
 async def org_page(core: Core, grant: Grant, filters: Filters) -> tuple[OrgTeams, Page]:
-    """The organisation's page; its independent queries run side by side (each on its own
-    pooled connection), which is what keeps a 200-team organisation under 300 ms."""
-    org = await list_org_teams(core, grant.platform, grant.workspace)
-    ids = [t.team_id for t in org.teams]
-    report, weeks, readiness, inactive = await asyncio.gather(
-        show_org_report(
-            core, ShowOrgReport(grant.platform, grant.workspace, filters.period, actor=grant.actor)
-        ),
-        participation_by_week(core, ids, [t.timezone for t in org.teams], WEEKS),
-        show_readiness(core, ids),
-        inactive_members(core, ids),
-    )
-    participation_table, participation_chart = _participation(weeks)
-    readiness_table, readiness_chart = _readiness(readiness)
-    heat_table, heat_chart = _heatmap(core, report)
+    found = await org_progress(core, grant.actor, filters.period)
+    participation_table, participation_chart = _participation(found.weeks)
+    readiness_table, readiness_chart = _readiness(found.readiness)
+    heat_table, heat_chart = _heatmap(core, found.report)
     tables = {
         t.name: t
         for t in (
-            _team_ranking(report, filters),
+            _team_ranking(found.report, filters),
             heat_table,
             participation_table,
             readiness_table,
-            _inactive(inactive),
+            _inactive(found.inactive),
         )
     }
     charts = {
@@ -228,24 +211,23 @@ async def org_page(core: Core, grant: Grant, filters: Filters) -> tuple[OrgTeams
         "participation": participation_chart,
         "readiness": readiness_chart,
     }
-    return org, Page(report.org_name, tables, charts, readiness, filters)
+    return found.org, Page(found.report.org_name, tables, charts, found.readiness, filters)
 
 
-async def team_page(core: Core, grant: Grant, team: OrgTeam, filters: Filters) -> Page:
-    channel = ChannelRef(grant.platform, grant.workspace, team.channel.channel_id)
-    board, weeks, readiness, inactive = await asyncio.gather(
-        show_leaderboard(
-            core, ShowLeaderboard(channel, filters.period, filters.domain_id, limit=50)
-        ),
-        participation_by_week(core, [team.team_id], [team.timezone], WEEKS),
-        show_readiness(core, [team.team_id]),
-        inactive_members(core, [team.team_id]),
-    )
-    participation_table, participation_chart = _participation(weeks)
-    readiness_table, readiness_chart = _readiness(readiness)
+async def team_page(
+    core: Core, grant: Grant, channel_id: str, filters: Filters
+) -> tuple[OrgTeams, Page]:
+    found = await team_progress(core, grant.actor, channel_id, filters.period, filters.domain_id)
+    participation_table, participation_chart = _participation(found.weeks)
+    readiness_table, readiness_chart = _readiness(found.readiness)
     tables = {
         t.name: t
-        for t in (_leaderboard(board), participation_table, readiness_table, _inactive(inactive))
+        for t in (
+            _leaderboard(found.board),
+            participation_table,
+            readiness_table,
+            _inactive(found.inactive),
+        )
     }
     charts = {"participation": participation_chart, "readiness": readiness_chart}
-    return Page(team.name, tables, charts, readiness, filters)
+    return found.org, Page(found.team.name, tables, charts, found.readiness, filters)
