@@ -48,7 +48,7 @@ from bot.drop_life import by_hand
 from bot.errors import FieldErrors, NotAllowedError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import policy
-from bot.service.admins import admin_change_text, set_study_admin
+from bot.service.admins import set_study_admins
 from bot.service.commands import (
     SaveSchedule,
     ShowLeaderboard,
@@ -200,12 +200,15 @@ async def _privileged(
     if isinstance(parsed, ChangeStudyAdmins):
         # asked before the people are looked up, so a refusal costs no users.info call
         await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
-        names = []
-        for target_id in mentioned_users(parsed.people) or ():
-            target = await look_up(client, target_id, who="that person is")
-            await set_study_admin(core, channel, target.id, target.name, parsed.admin, actor=actor)
-            names.append(target.name)
-        return text_message(admin_change_text(names, parsed.admin, "of this channel"))
+        found = [  # everyone is looked up before anyone is changed
+            await look_up(client, target_id, who="that person is")
+            for target_id in mentioned_users(parsed.people) or ()
+        ]
+        people = [(p.id, p.name) for p in found]
+        where = "of this channel"
+        return text_message(
+            await set_study_admins(core, channel, people, parsed.admin, actor=actor, where=where)
+        )
     if isinstance(parsed, OpenDashboard):
         return text_message((await issue_dashboard_link(core, actor, channel)).message)
     if isinstance(parsed, DropNow):

@@ -24,7 +24,7 @@ from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service import policy
-from bot.service.admins import admin_change_text, set_study_admin
+from bot.service.admins import set_study_admins
 from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
 from bot.service.context import Core
 from bot.service.dashboard_links import issue_dashboard_link
@@ -171,13 +171,10 @@ async def _admin(
         await get_schedule(core, who.channel)
     except NotFoundError:
         return text_activity(NOT_STUDY_CHANNEL)
-    done = []
+    found = []  # everyone is looked up before anyone is changed
     for user_key, name in people:
         member = await roster(turn_context, user_key)
         if member is None or not member.aad_object_id:
             return text_activity(f"{name} is not a member of this team; nothing was changed.")
-        await set_study_admin(
-            core, who.channel, member.aad_object_id, member.name, add, actor=actor
-        )
-        done.append(member.name)
-    return text_activity(admin_change_text(done, add))
+        found.append((member.aad_object_id, member.name))
+    return text_activity(await set_study_admins(core, who.channel, found, add, actor=actor))

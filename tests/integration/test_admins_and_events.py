@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.service.admins import is_study_admin, set_study_admin
+from bot.service.admins import is_study_admin, set_study_admin, set_study_admins
 from bot.service.context import Core
 from bot.service.events import first_delivery, forget_old_events
 from bot.service.memberships import member_channels
@@ -31,3 +31,16 @@ async def test_each_event_is_handled_once(core: Core, clock: FakeClock) -> None:
     clock.advance(days=3)
     assert await forget_old_events(core) == 2
     assert await first_delivery(core, "slack", "Ev01")
+
+
+async def test_several_study_admins_change_together_and_are_named_in_one_sentence(
+    core: Core,
+) -> None:
+    await register(core)
+    people = [("U-ada", "Ada"), ("U-bob", "")]  # no name given: the id stands in the sentence
+    said = await set_study_admins(core, CHANNEL, people, True, actor=OPERATOR, where="of #study")
+    assert said == "Ada and U-bob are now study admins of #study."
+    assert [await is_study_admin(core, CHANNEL, u) for u, _ in people] == [True, True]
+    said = await set_study_admins(core, CHANNEL, people[:1], False, actor=OPERATOR)
+    assert said == "Ada is no longer a study admin."
+    assert not await is_study_admin(core, CHANNEL, "U-ada")

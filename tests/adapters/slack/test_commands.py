@@ -167,6 +167,16 @@ async def test_several_people_are_named_study_admins_at_once(slack: SlackHarness
     assert await is_study_admin(slack.core, channel, "UANN")
 
 
+async def test_one_person_slack_does_not_know_changes_nobody(slack: SlackHarness) -> None:
+    """Everyone named is looked up before anyone is made a study admin."""
+    channel = await study_channel(slack.core)
+    slack.fake.add_user("UADMIN", admin=True)
+    slack.fake.add_user("UANN")
+    await slack.command("admins add <@UANN> <@UGONE>", user="UADMIN", response="g1")
+    assert "nothing was changed" in (await _reply(slack, "g1"))["text"]
+    assert not await is_study_admin(slack.core, channel, "UANN")
+
+
 def _submission(
     channel_id: str, values: dict[str, Any], user: str, team: str = "T1"
 ) -> dict[str, Any]:

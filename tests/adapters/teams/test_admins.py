@@ -16,6 +16,7 @@ from tests.adapters.teams.conftest import (
     SCHEDULE,
     TEAM_A,
     TENANT_A,
+    Person,
     TeamsDoor,
     activity,
     execute,
@@ -106,3 +107,20 @@ async def test_the_door_passes_the_roster_and_the_team_to_the_cores_policy(
     saved = await door.post(execute("schedule", SCHEDULE, person=OWEN))
     assert saved.json()["value"]["body"][0]["text"].startswith("Schedule saved")
     assert {a.team_owner for a, _ in asked} == {True}
+
+
+async def test_one_stranger_among_the_named_people_changes_nobody(
+    door: TeamsDoor, core: Core
+) -> None:
+    """Everyone named is looked up in the roster before anyone is made a study admin."""
+    stranger = Person("29:stranger", "Sam", "aad-sam")  # not in the team's roster
+    await door.post(install(person=OWEN))
+    await door.post(execute("schedule", SCHEDULE, person=OWEN))  # CHANNEL_A studies
+    await door.post(message("admin add", mentions=(GRACE, stranger), person=OWEN))
+    assert last_text(door.connector) == "Sam is not a member of this team; nothing was changed."
+    channel = ChannelRef("teams", TENANT_A, CHANNEL_A)
+    assert not await is_study_admin(core, channel, GRACE.aad)
+    await door.post(message("admin add", mentions=(GRACE, ADA), person=OWEN))
+    assert last_text(door.connector) == "Grace and Ada are now study admins."
+    assert await is_study_admin(core, channel, GRACE.aad)
+    assert await is_study_admin(core, channel, ADA.aad)
