@@ -46,12 +46,6 @@ async def save_reference(core: Core, who: TurnIdentity, reference: dict[str, Any
         )
 
 
-async def load_reference(core: Core, channel: ChannelRef) -> dict[str, Any] | None:
-    """The stored reference of a channel, or None when the bot was never there (or removed)."""
-    found = await load_place(core, channel)
-    return found[0] if found else None
-
-
 async def load_place(
     core: Core, channel: ChannelRef
 ) -> tuple[dict[str, Any], str, str | None] | None:

@@ -23,7 +23,6 @@ from bot.service.org_teams import find_org_id
 from bot.storage.tables import audit_events, members
 
 MAX_ENTRIES = 1000  # one page of the trail; the CSV carries up to this many too
-DEFAULT_RETENTION_DAYS = 365
 
 
 class AuditAction(StrEnum):

@@ -112,14 +112,3 @@ async def deactivate_organisation(core: Core, platform: str, external_id: str) -
             .where(organisations.c.external_id == external_id)
         )
     return bool(registered)
-
-
-async def is_active(core: Core, platform: str, external_id: str) -> bool:
-    """True when the organisation is registered and active."""
-    async with core.db.read() as conn:
-        value = await conn.scalar(
-            select(organisations.c.active)
-            .where(organisations.c.platform == platform)
-            .where(organisations.c.external_id == external_id)
-        )
-    return bool(value)
