@@ -169,7 +169,7 @@ async def _follow_up(
         return
     await _reply(deps, response_url, feedback_message(feedback))
     if feedback.status is AnswerStatus.RECORDED:
-        deps.counts.touch(cmd.channel, cmd.drop_id)
+        deps.counts.answered(cmd.channel, cmd.drop_id)
 
 
 async def _reply(deps: SlackDeps, response_url: object, message: dict[str, Any]) -> None:

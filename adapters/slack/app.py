@@ -15,7 +15,6 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.answering import register_answering
 from adapters.slack.authorize import StoredInstallationAuthorize, answer_unavailable
 from adapters.slack.background import Background
@@ -32,9 +31,13 @@ from adapters.slack.replies import PrivateReplies
 from adapters.slack.rotation import TokenRefresher
 from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.slash import register_slash_command
+from bot.drop_life.count_refresh import refresh_shared_count
+from bot.drop_life.live_count import LiveCount
 from bot.observability import redaction as log_redaction
+from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.service.lifecycle import record_installation
+from bot.service.pacing import Pacer
 
 log = logging.getLogger("studybot.slack")
 
@@ -70,8 +73,14 @@ class SlackDoor:
     def platform(self) -> SlackPlatform:
         return self.deps.platform
 
+    async def settle(self) -> None:
+        """Wait for the follow-ups and the count updates already started (tests)."""
+        await self.deps.background.settle()
+        await self.deps.counts.settle()
+
     async def aclose(self) -> None:
         await self.deps.background.aclose()
+        await self.deps.counts.aclose()
         await self.deps.replies.aclose()
 
 
@@ -80,6 +89,7 @@ def build_slack_door(
     settings: SlackSettings,
     *,
     count_refresh_seconds: float = COUNT_REFRESH_SECONDS,
+    count_pacer: Pacer | None = None,
     ack_budget: float = ACK_BUDGET_SECONDS,
 ) -> SlackDoor:
     """The door for settings.mode; also registers its ChatPlatform as core.platforms['slack']."""
@@ -113,6 +123,7 @@ def build_slack_door(
     if settings.mode is SlackMode.OAUTH:
         assert settings.client_id is not None
         assert settings.client_secret is not None
+
         async def installed(installation: Installation) -> None:
             team = installation.team_id or installation.enterprise_id or ""
             name = installation.team_name or installation.enterprise_name or team
@@ -154,7 +165,7 @@ def build_slack_door(
     deps = SlackDeps(
         core=core,
         platform=platform,
-        counts=AnswerCountRefresher(core, platform, background, count_refresh_seconds),
+        counts=_live_count(core, platform, count_refresh_seconds, count_pacer),
         installations=installations,
         replies=PrivateReplies(),
         background=background,
@@ -177,6 +188,19 @@ def build_slack_door(
 
     core.platforms[platform.platform] = platform
     return SlackDoor(settings, app, deps)
+
+
+def _live_count(
+    core: Core, platform: SlackPlatform, interval: float, pacer: Pacer | None
+) -> LiveCount:
+    """The posted questions' answer counts, updated at most once per `interval` per question and
+    once a second per workspace (chat.update allows about 50 a minute per workspace)."""
+
+    async def refresh(channel: ChannelRef, drop_id: int, *, repair: bool) -> bool:
+        return await refresh_shared_count(core, platform, channel, drop_id, repair=repair)
+
+    pacer = pacer or Pacer(per_channel_interval=1.0, per_org_rate=1)
+    return LiveCount(refresh, interval=interval, pacer=pacer)
 
 
 def _kind(body: object) -> str:

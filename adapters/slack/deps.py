@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from adapters.slack.admins import PeopleFacts
-from adapters.slack.answer_counts import AnswerCountRefresher
 from adapters.slack.background import Background
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.replies import PrivateReplies
+from bot.drop_life.live_count import LiveCount
 from bot.service.context import Core
 
 
@@ -18,7 +18,7 @@ from bot.service.context import Core
 class SlackDeps:
     core: Core
     platform: SlackPlatform
-    counts: AnswerCountRefresher
+    counts: LiveCount  # keeps the posted question's answer count current
     installations: AsyncInstallationStore | None  # None in single-workspace and socket modes
     replies: PrivateReplies
     background: Background

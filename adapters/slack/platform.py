@@ -79,9 +79,7 @@ class SlackPlatform:
     async def update_question(self, channel: ChannelRef, message_id: str, card: RevealCard) -> None:
         await self.update(channel, message_id, reveal_message(card), "reveal an answer")
 
-    async def refresh_question(
-        self, channel: ChannelRef, message_id: str, card: QuestionCard
-    ) -> None:
+    async def update_count(self, channel: ChannelRef, message_id: str, card: QuestionCard) -> None:
         """Show the question again with its current answer count."""
         await self.update(channel, message_id, question_message(card), "update a question")
 

@@ -16,7 +16,6 @@ from adapters.teams import render
 from adapters.teams.audience import INVOKE_WAIT, AudienceCache, roster_conversation
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
-from adapters.teams.live_count import LiveCount
 from adapters.teams.names import PlaceNames, place_names, renamed
 from adapters.teams.question_cache import QuestionCache
 from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
@@ -39,6 +38,7 @@ from adapters.teams.translate import (
 )
 from bot.domain.schedule_form import schedule_form, submitted_fields
 from bot.drop_life.card_state import card_state
+from bot.drop_life.live_count import LiveCount
 from bot.errors import NotAllowedError, StudybotError
 from bot.service import policy
 from bot.service.admins import set_study_admin

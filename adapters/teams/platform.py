@@ -25,10 +25,10 @@ from adapters.teams import render
 from adapters.teams.audience import AudienceCache, roster_conversation
 from adapters.teams.conversations import load_place
 from adapters.teams.delivery_errors import delivery_error
-from adapters.teams.live_count import LiveCount
 from adapters.teams.replies import card_activity, text_activity, update_activity
 from adapters.teams.translate import PLATFORM
 from bot.drop_life.count_refresh import refresh_shared_count
+from bot.drop_life.live_count import LiveCount
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
 from bot.service.views import DailyResult, QuestionCard, RevealCard, WeeklyDigest

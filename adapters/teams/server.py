@@ -14,17 +14,20 @@ from fastapi.responses import JSONResponse, Response
 from adapters.teams.audience import AudienceCache, RosterPage, connector_roster_page
 from adapters.teams.auth import CloudEndpoints, build_adapter, warm_signing_keys
 from adapters.teams.bot import StudybotTeamsBot
-from adapters.teams.live_count import LiveCount
 from adapters.teams.platform import TeamsPlatform
 from adapters.teams.roles import Roster, teams_roster
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.signing_keys import SigningKeysUnavailable
 from adapters.teams.translate import MalformedActivityError, identify
+from bot.drop_life.live_count import LiveCount
 from bot.service.context import Core
+from bot.service.pacing import Pacer
 
 log = logging.getLogger("studybot.teams")
 MAX_BODY = 256 * 1024  # Teams activities are far smaller
 MAX_DEPTH = 64  # activities nest a dozen levels at most (card data included)
+COUNT_INTERVAL = 15.0  # seconds between two updates of one drop's shared card
+COUNTS_PER_TENANT_SECOND = 2  # count updates in any rolling second to one tenant
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -124,7 +127,9 @@ def mount_teams(
     adapter = build_adapter(settings, endpoints, credentials)
     audiences = AudienceCache(roster_page)
     platform = TeamsPlatform(adapter, core, settings.app_id, audiences)
-    live = LiveCount(platform.refresh_count, **(live_count or {}))
+    pacing = Pacer(per_channel_interval=1.0, per_org_rate=COUNTS_PER_TENANT_SECOND)
+    options = {"interval": COUNT_INTERVAL, "pacer": pacing, **(live_count or {})}
+    live = LiveCount(platform.refresh_count, **options)
     bot = StudybotTeamsBot(core, roster, audiences=audiences, live_count=live)
     platform.live_count = live
     core.platforms[platform.platform] = platform

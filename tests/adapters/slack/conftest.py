@@ -19,6 +19,7 @@ from adapters.slack.http import slack_router
 from adapters.slack.settings import SlackSettings
 from adapters.web.app import create_web_app
 from bot.service.context import Core
+from bot.service.pacing import Pacer
 from tests.adapters.slack.fake_slack import FakeSlack, Workspace
 
 SIGNING_SECRET = "test-signing-secret"
@@ -188,8 +189,13 @@ async def harness_for(
     settings: SlackSettings,
     workspace: Workspace,
     ack_budget: float = 2.0,
+    count_pacer: Pacer | None = None,
 ) -> AsyncIterator[SlackHarness]:
-    door = build_slack_door(core, settings, count_refresh_seconds=0, ack_budget=ack_budget)
+    """The door with count updates at once, unpaced unless `count_pacer` says otherwise."""
+    pacer = count_pacer or Pacer(per_channel_interval=0.0, per_org_rate=1000)
+    door = build_slack_door(
+        core, settings, count_refresh_seconds=0, count_pacer=pacer, ack_budget=ack_budget
+    )
     app = create_web_app(core, playground=False)
     app.include_router(slack_router(door))
     transport = httpx.ASGITransport(app=app)

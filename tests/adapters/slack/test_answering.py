@@ -13,6 +13,7 @@ from bot.drop_life import by_hand, start_close
 from bot.service.commands import CloseDrop, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
 from bot.service.group_commit import GroupCommit
+from bot.service.pacing import Pacer
 from bot.service.schedules import save_schedule
 from bot.service.views import AnswerFeedback, AnswerStatus
 from tests.adapters.slack.blocks import assert_valid_message
@@ -198,7 +199,7 @@ async def test_the_reveal_replaces_the_question_in_place(slack: SlackHarness) ->
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r1"), what="reply")
 
     await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
-    await slack.door.deps.background.settle()  # a count refresh racing the reveal ends with it
+    await slack.door.settle()  # a count refresh racing the reveal ends with it
     update = slack.fake.of("chat.update")[-1].params
     assert update["channel"] == "C1"
     assert list(slack.fake.messages) == [("C1", update["ts"])]  # the one posted message
@@ -288,10 +289,10 @@ async def test_a_late_count_refresh_never_overwrites_the_reveal(slack: SlackHarn
     card = await post_drop(slack.core, channel, multiple=False)
     await slack.click(f"{card.drop_id}:{card.options[0].id}", response="c1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("c1"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
+    await slack.door.settle()  # the follow-up and the refresh it schedules
     await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
-    slack.door.deps.counts.touch(channel, card.drop_id)  # a refresh scheduled just before
-    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
+    slack.door.deps.counts.answered(channel, card.drop_id)  # a refresh scheduled just before
+    await slack.door.settle()  # the follow-up and the refresh it schedules
     (message,) = slack.fake.messages.values()
     assert "Closed" in message["blocks"][-1]["elements"][0]["text"]
     assert not any(b["type"] == "actions" for b in message["blocks"])
@@ -305,9 +306,9 @@ async def test_a_reveal_landing_just_before_a_count_refresh_is_put_back(
     card = await post_drop(slack.core, channel, multiple=False)
     await slack.click(f"{card.drop_id}:{card.options[0].id}", response="c2")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("c2"), what="reply")
-    await slack.door.deps.background.settle()
+    await slack.door.settle()
     platform = slack.door.deps.platform
-    refresh = platform.refresh_question
+    refresh = platform.update_count
 
     async def reveal_lands_first(*args: Any) -> None:
         drop, reveal = await start_close.close_drop(slack.core, CloseDrop(card.drop_id, channel))
@@ -315,24 +316,56 @@ async def test_a_reveal_landing_just_before_a_count_refresh_is_put_back(
         await platform.update_question(drop.channel, drop.message_id, reveal)
         await refresh(*args)
 
-    monkeypatch.setattr(platform, "refresh_question", reveal_lands_first)
-    slack.door.deps.counts.touch(channel, card.drop_id)
-    await slack.door.deps.background.settle()
+    monkeypatch.setattr(platform, "update_count", reveal_lands_first)
+    slack.door.deps.counts.answered(channel, card.drop_id)
+    await slack.door.settle()
     (message,) = slack.fake.messages.values()
     assert "Closed" in message["blocks"][-1]["elements"][0]["text"]
     assert not any(b["type"] == "actions" for b in message["blocks"])
 
 
-async def test_count_refreshes_pause_after_slack_rate_limits_them(slack: SlackHarness) -> None:
+class PacerTime:
+    """The count pacer's clock: each wait is recorded and passes at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+async def paced(core: Core, fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackHarness, PacerTime]]:
+    time = PacerTime()
+    pacer = Pacer(per_channel_interval=0.0, per_org_rate=1000, monotonic=time.monotonic,
+                  sleep=time.sleep)  # fmt: skip
+    ws = fake_slack.add_workspace("T1", "Contoso")
+    settings = single_workspace(fake_slack, ws)
+    async for harness in harness_for(core, fake_slack, settings, ws, count_pacer=pacer):
+        yield harness, time
+
+
+async def test_a_rate_limited_count_update_waits_out_retry_after_then_tries_again(
+    paced: tuple[SlackHarness, PacerTime],
+) -> None:
+    slack, time = paced
     channel = await study_channel(slack.core)
     card = await post_drop(slack.core, channel, multiple=False)
     slack.fake.fail_next("chat.update", 429, "ratelimited", headers={"Retry-After": "30"})
     await slack.click(f"{card.drop_id}:{card.options[0].id}", user="U1", response="r1")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r1"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
-    assert len(slack.fake.of("chat.update")) == 1  # refused with 429
+    await slack.door.settle()  # the follow-up and the count update it schedules
+    refused, updated = slack.fake.of("chat.update")  # refused with 429, then tried again
+    assert refused.params == updated.params
+    assert max(time.waits, default=0) >= 30  # only after Slack's Retry-After
+    assert "1 answer so far" in str(updated.params)
     await slack.click(f"{card.drop_id}:{card.options[0].id}", user="U2", response="r2")
     await slack.fake.wait_for(lambda: dict(slack.fake.responses).get("r2"), what="reply")
-    await slack.door.deps.background.settle()  # the follow-up and the refresh it schedules
-    assert len(slack.fake.of("chat.update")) == 1  # no second try inside the 30 s pause
+    await slack.door.settle()
+    assert "2 answers so far" in str(slack.fake.of("chat.update")[-1].params)
     assert await stored_answers(slack.core) == 2  # answering itself is never held back

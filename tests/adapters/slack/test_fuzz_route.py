@@ -156,7 +156,7 @@ async def test_slacks_payloads_mutated_never_get_a_5xx(
     caplog.clear()
     name, body = case
     status = await _post(slack, name, body)
-    await slack.door.deps.background.settle()
+    await slack.door.settle()
     assert status < 500, (name, body)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], (name, body)

@@ -86,7 +86,7 @@ async def test_an_order_question_has_one_select_per_position_and_is_answered_in_
     assert await stored_answers(slack.core) == 1
 
     await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
-    await slack.door.deps.background.settle()
+    await slack.door.settle()
     update = slack.fake.of("chat.update")[-1].params
     assert_valid_message(update)
     text = " ".join(str(b) for b in update["blocks"])
@@ -110,7 +110,7 @@ async def test_a_yes_no_series_has_one_select_per_statement(slack: SlackHarness)
     assert "Your answer A Yes, B No, C Yes is recorded." in three
 
     await by_hand.close_and_reveal(slack.core, CloseDrop(card.drop_id, channel))
-    await slack.door.deps.background.settle()
+    await slack.door.settle()
     update = slack.fake.of("chat.update")[-1].params
     assert_valid_message(update)
     text = " ".join(str(b) for b in update["blocks"])

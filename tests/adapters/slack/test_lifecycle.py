@@ -144,8 +144,8 @@ async def test_two_replicas_handle_one_event_once(slack: SlackHarness) -> None:
         )
         assert first.status_code == second.status_code == 200
         await slack.fake.wait_for(lambda: slack.fake.of("chat.postMessage"), what="a welcome")
-        await slack.door.deps.background.settle()
-        await other.door.deps.background.settle()
+        await slack.door.settle()
+        await other.door.settle()
         assert len(slack.fake.of("chat.postMessage")) == 1
 
 

@@ -44,7 +44,7 @@ async def test_a_whole_run_at_debug_logs_no_secret_and_no_link(
     await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("click-url"), what="reply")
     await oauth.command("dashboard", user="UADMIN", team_id="T7", response="dash-url")
     reply = await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("dash-url"))
-    await oauth.door.deps.background.settle()
+    await oauth.door.settle()
     assert await stored_answers(oauth.core) == 1
     (made,) = links
     assert made in reply["text"]  # the member got the link; the log must not

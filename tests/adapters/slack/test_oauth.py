@@ -272,7 +272,7 @@ async def test_a_token_that_expires_mid_day_is_rotated_and_the_day_goes_on(
     await oauth.click(value, team_id="T7", response="noon")
     await oauth.fake.wait_for(lambda: dict(oauth.fake.responses).get("noon"), what="reply")
     assert await stored_answers(oauth.core) == 1
-    await oauth.door.deps.background.settle()
+    await oauth.door.settle()
     refreshes = [c for c in oauth.fake.of("oauth.v2.access") if c.params.get("grant_type")]
     assert len(refreshes) == 1
     store = oauth.door.deps.installations

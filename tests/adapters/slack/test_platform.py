@@ -127,7 +127,7 @@ async def test_updating_a_message_that_is_gone_is_permanent(slack: SlackHarness)
     channel = await study_channel(slack.core)
     card = await post_drop(slack.core, channel)
     with pytest.raises(DeliveryError) as caught:
-        await slack.door.platform.refresh_question(
+        await slack.door.platform.update_count(
             channel, "999.000", await show_drop(slack.core, card.drop_id, channel)
         )
     assert caught.value.permanent is True

@@ -32,7 +32,7 @@ async def test_a_click_is_one_trace_from_request_to_reply(traced: SlackHarness) 
     response = await traced.click(f"{card.drop_id}:{card.options[0].id}", response="click-url")
     assert response.status_code == 200
     await traced.fake.wait_for(lambda: dict(traced.fake.responses).get("click-url"), what="reply")
-    await traced.door.deps.background.settle()
+    await traced.door.settle()
     assert await stored_answers(traced.core) == 1
 
     spans = exporter.get_finished_spans()

@@ -1,10 +1,11 @@
-"""Keeps the shared question card's answer count live: one paced card update per drop at a time.
+"""Keeps a posted question's answer count live: one paced card update per drop at a time.
 
-After a recorded answer the drop's shared card is updated once the interval has passed (later
-answers meanwhile join that update). Updates go through their own Pacer (a few a second per
-tenant, at most one a second per channel), apart from the drop engine's posts; a 429 holds the
-tenant for its Retry-After. The update is cosmetic: a failure is logged and the next answer tries
-again, and nothing here ever delays an answer.
+A door calls `answered` after each recorded answer; once the interval has passed the drop's
+shared card is updated through `refresh` (count_refresh.refresh_shared_count, which never leaves
+the question over a reveal), and answers meanwhile join that update. Updates go through their own
+Pacer, apart from the drop engine's posts; a 429 holds the organisation for its Retry-After and
+the update is tried again. The update is cosmetic: a failure is logged, and nothing here ever
+delays an answer. Slack and Teams each run one, with their own interval and pacing.
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.pacing import Pacer
 
-log = logging.getLogger("studybot.teams")
-INTERVAL = 15.0  # seconds between two updates of one drop's shared card
-PER_TENANT_RATE = 2  # count updates in any rolling second to one tenant
-
+log = logging.getLogger("studybot.live_count")
 MAX_RETRIES = 5  # a failed update is tried again (with the reveal put back if it has run)
 
 
@@ -34,13 +32,13 @@ class LiveCount:
         self,
         refresh: Refresh,
         *,
-        interval: float = INTERVAL,
-        pacer: Pacer | None = None,
+        interval: float,
+        pacer: Pacer,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._refresh = refresh
         self._interval = interval
-        self._pacer = pacer or Pacer(per_channel_interval=1.0, per_org_rate=PER_TENANT_RATE)
+        self._pacer = pacer
         self._sleep = sleep
         self._pending: dict[tuple[str, str, int], asyncio.Task[None]] = {}
         self._again: set[tuple[str, str, int]] = set()  # answered while an update was under way
@@ -63,7 +61,7 @@ class LiveCount:
                     async with self._pacer.turn(channel):
                         await self._refresh(channel, drop_id, repair=attempt > 0)
                 except DeliveryError as exc:
-                    log.info("Teams answer count update for drop %s failed: %s", drop_id, exc)
+                    log.info("answer count update for drop %s failed: %s", drop_id, exc)
                     if exc.permanent:
                         return
                     if exc.retry_after:
@@ -76,7 +74,7 @@ class LiveCount:
         except NotFoundError:
             pass  # the drop is gone (the team was removed)
         except Exception:  # a bug must not take the answer path with it
-            log.exception("Teams answer count update for drop %s failed", drop_id)
+            log.exception("answer count update for drop %s failed", drop_id)
         finally:
             self._pending.pop(key, None)
             self._again.discard(key)
@@ -85,7 +83,19 @@ class LiveCount:
         """Wait for every pending update (tests; a stop may cancel them instead)."""
         while self._pending:
             await asyncio.gather(*self._pending.values(), return_exceptions=True)
+            self._forget_finished()
 
-    def cancel(self) -> None:
-        for task in self._pending.values():
+    async def aclose(self) -> None:
+        """Cancel the pending updates (at a stop) and wait for them to end."""
+        tasks = list(self._pending.values())
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._forget_finished()
+
+    def _forget_finished(self) -> None:
+        """A task cancelled before it first ran never reached its own clean-up."""
+        for key, task in list(self._pending.items()):
+            if task.done():
+                del self._pending[key]
+                self._again.discard(key)
