@@ -8,8 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from bot.service.context import Core
-from bot.storage.database import DatabaseUnavailableError
-from bot.storage.migrate import current_revision, head_revision
+from bot.service.health import database_reachable, readiness
 
 
 def health_router(core: Core) -> APIRouter:
@@ -17,9 +16,7 @@ def health_router(core: Core) -> APIRouter:
 
     @router.get("/healthz")
     async def healthz() -> JSONResponse:
-        try:
-            await core.db.check()
-        except DatabaseUnavailableError:
+        if not await database_reachable(core):
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"}, status_code=503
             )
@@ -38,36 +35,13 @@ def health_router(core: Core) -> APIRouter:
 
     @router.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
-        checks: dict[str, str] = {}
-        try:
-            await core.db.check()
-            checks["database"] = "ok"
-            revision, head = await current_revision(core.db), head_revision()
-            checks["schema"] = "ok" if revision == head else f"at {revision}, expected {head}"
-        except DatabaseUnavailableError:
-            checks["database"] = "unreachable"
-            checks["schema"] = "unknown"
-        checks["pack"] = "ok" if core.pack.questions else "no questions loaded"
-        engine = core.engine
-        if not engine.running:
-            checks["engine"] = "off in this process"
-        elif engine.ticked_recently(core.clock.now()):
-            checks["engine"] = "ok"
-        else:
-            checks["engine"] = "has not ticked within the last three ticks"
-        if engine.clock_error:
-            checks["clock"] = engine.clock_error
-        else:
-            checks["clock"] = "ok"
-        ready = all(v in ("ok", "off in this process") for v in checks.values())
+        found = await readiness(core)
         body: dict[str, object] = {
-            "status": "ready" if ready else "not ready",
-            "checks": checks,
-            "clock_skew_seconds": (
-                None if engine.skew is None else round(engine.skew.total_seconds(), 3)
-            ),
-            "last_tick_at": engine.last_tick_at.isoformat() if engine.last_tick_at else None,
+            "status": "ready" if found.ready else "not ready",
+            "checks": found.checks,
+            "clock_skew_seconds": found.clock_skew_seconds,
+            "last_tick_at": found.last_tick_at.isoformat() if found.last_tick_at else None,
         }
-        return JSONResponse(body, status_code=200 if ready else 503)
+        return JSONResponse(body, status_code=200 if found.ready else 503)
 
     return router
