@@ -205,10 +205,10 @@ async def _privileged(
             for target_id in mentioned_users(parsed.people) or ()
         ]
         people = [(p.id, p.name) for p in found]
-        where = "of this channel"
-        return text_message(
-            await set_study_admins(core, channel, people, parsed.admin, actor=actor, where=where)
+        said = await set_study_admins(
+            core, channel, people, parsed.admin, actor=actor, where="of this channel"
         )
+        return text_message(said)
     if isinstance(parsed, OpenDashboard):
         return text_message((await issue_dashboard_link(core, actor, channel)).message)
     if isinstance(parsed, DropNow):
