@@ -8,7 +8,6 @@ them. This wrapper keeps them per app id, service URL and audience instead. Proa
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from botframework.connector.auth import (  # type: ignore[import-untyped]
@@ -16,30 +15,14 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
     BotFrameworkAuthentication,
     ConnectorFactory,
 )
+from cachetools import LRUCache
 
 MAX_CLIENTS = 1024  # Teams uses a service URL per region (or per tenant): a small, bounded set
-
-
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[str | None, ...], Any] = OrderedDict()
-
-    def get(self, key: tuple[str | None, ...]) -> Any:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: tuple[str | None, ...], value: Any) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
+Key = tuple[str | None, ...]  # the app id, and the service URL and audience of a connector
 
 
 class _CachedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
-    def __init__(self, inner: Any, app_id: str | None, cache: _LRU) -> None:
+    def __init__(self, inner: Any, app_id: str | None, cache: LRUCache[Key, Any]) -> None:
         self._inner = inner
         self._app_id = app_id
         self._cache = cache
@@ -49,7 +32,7 @@ class _CachedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         client = self._cache.get(key)
         if client is None:
             client = await self._inner.create(service_url, audience)
-            self._cache.put(key, client)
+            self._cache[key] = client
         return client
 
 
@@ -66,8 +49,8 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
     def __init__(self, inner: Any, size: int = MAX_CLIENTS) -> None:
         self.inner = inner
-        self._connectors = _LRU(size)
-        self._token_clients = _LRU(size)
+        self._connectors: LRUCache[Key, Any] = LRUCache(size)
+        self._token_clients: LRUCache[Key, Any] = LRUCache(size)
 
     async def authenticate_request(self, activity: Any, auth_header: str | None) -> Any:
         result = await self.inner.authenticate_request(activity, auth_header)
@@ -88,7 +71,7 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         client = self._token_clients.get(key)
         if client is None:
             client = await self.inner.create_user_token_client(claims_identity)
-            self._token_clients.put(key, client)
+            self._token_clients[key] = client
         return client
 
     def create_bot_framework_client(self) -> Any:
