@@ -16,7 +16,7 @@ from adapters.teams import render
 from adapters.teams.audience import INVOKE_WAIT, AudienceCache, roster_conversation
 from adapters.teams.commands import run_command
 from adapters.teams.conversations import forget_team, save_reference
-from adapters.teams.names import PlaceNames, place_names, renamed
+from adapters.teams.names import place_names, renamed
 from adapters.teams.question_cache import QuestionCache
 from adapters.teams.removal import pause_removed_team, team_channels, tell_admins
 from adapters.teams.replies import (
@@ -41,13 +41,12 @@ from bot.drop_life.card_state import card_state
 from bot.drop_life.live_count import LiveCount
 from bot.errors import NotAllowedError, StudybotError
 from bot.service import policy
-from bot.service.admins import set_study_admin
 from bot.service.answers import submit_answer
-from bot.service.commands import Actor, RegisterTeam, SaveSchedule, SubmitAnswer
+from bot.service.commands import RegisterTeam, SaveSchedule, SubmitAnswer
 from bot.service.context import Core
-from bot.service.directory import register_team, stored_names
+from bot.service.directory import stored_names
 from bot.service.events import first_delivery
-from bot.service.lifecycle import record_installation, record_removal
+from bot.service.lifecycle import record_removal, team_installed
 from bot.service.schedules import save_schedule_for
 from bot.service.views import AnswerStatus
 
@@ -114,12 +113,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if not added or not await self._once(who, activity):
             return
         await self._remember(turn_context, who)
-        installer = None
-        if who.kind == "channel":
-            names = await place_names(self.core, turn_context, who)
-            await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
-            installer = await self._first_admin(who, names)
-            await self._installed(who, names)
+        installer = await self._install(turn_context, who) if who.kind == "channel" else None
         await turn_context.send_activity(card_activity(render.welcome_card(installer), "Welcome"))
 
     async def _removed(self, who: TurnIdentity) -> None:
@@ -135,16 +129,17 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if who.kind == "channel":
             await self._removed(who)
 
-    async def _first_admin(self, who: TurnIdentity, names: PlaceNames) -> str | None:
+    async def _install(self, turn_context: Any, who: TurnIdentity) -> str:
         """The installer becomes a study admin of the team (its General channel); their name."""
-        team = team_channel(who) or who.channel
-        if team != who.channel:
+        names = await place_names(self.core, turn_context, who)
+        team, home = team_channel(who), None
+        if team is not None and team != who.channel:
             _, known = await stored_names(self.core, team)
             general = f"{who.team_name} › General" if who.team_name else names.team
-            await register_team(self.core, RegisterTeam(team, names.org, known or general))
-        await set_study_admin(
-            self.core, team, who.user_id, who.display_name, True, actor=Actor.the_service()
-        )
+            home = RegisterTeam(team, names.org, known or general)
+        place = RegisterTeam(who.channel, names.org, names.team)
+        where = who.team_name or names.team
+        await team_installed(self.core, place, who.user_id, who.display_name, home, where)
         return who.display_name
 
     async def on_installation_update_add(self, turn_context: Any) -> None:
@@ -153,17 +148,7 @@ class StudybotTeamsBot(ActivityHandler):  # type: ignore[misc]
         if who.kind != "channel" or not await self._once(who, turn_context.activity):
             return
         await self._remember(turn_context, who)
-        names = await place_names(self.core, turn_context, who)
-        await register_team(self.core, RegisterTeam(who.channel, names.org, names.team))
-        await self._first_admin(who, names)
-        await self._installed(who, names)
-
-    async def _installed(self, who: TurnIdentity, names: PlaceNames) -> None:
-        """The audit trail's install entry: once per team, whichever event Teams sends first."""
-        where = who.team_name or names.team
-        await record_installation(
-            self.core, who.channel.platform, who.tenant_id, names.org, who.user_id, where
-        )
+        await self._install(turn_context, who)
 
     async def on_message_activity(self, turn_context: Any) -> None:
         who = identify(turn_context.activity)

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
 from bot.service import audit
-from bot.service.admins import list_study_admins
+from bot.service.admins import list_study_admins, set_study_admin
 from bot.service.audit import AuditAction
-from bot.service.commands import Actor
+from bot.service.commands import Actor, RegisterTeam
 from bot.service.context import Core
-from bot.service.directory import upsert_organisation
+from bot.service.directory import register_team, upsert_organisation
 from bot.service.schedules import channel_schedules, record_delivery_error, set_schedule_active
 from bot.storage.tables import organisations
 
@@ -66,6 +66,31 @@ async def record_installation(
         if await audit.last_lifecycle(conn, org_id, target) != AuditAction.INSTALLED:
             who = Actor(platform, external_id, installer_id or "unknown")
             await audit.record(conn, org_id, who, AuditAction.INSTALLED, target, now)
+
+
+async def team_installed(
+    core: Core,
+    place: RegisterTeam,
+    installer_id: str,
+    installer_name: str,
+    home: RegisterTeam | None = None,
+    where: str | None = None,
+) -> None:
+    """The app was installed in a team by a person: the channel is registered, the person becomes
+    a study admin of the team's home channel (`home`, registered too: where the platform keeps
+    the team's own study admins; the channel itself when None), and the audit trail records the
+    install once, whichever of the platform's install events comes first."""
+    await register_team(core, place)
+    if home is not None:
+        await register_team(core, home)
+    admin_of = (home or place).channel
+    await set_study_admin(
+        core, admin_of, installer_id, installer_name, True, actor=Actor.the_service()
+    )
+    channel = place.channel
+    await record_installation(
+        core, channel.platform, channel.org_external_id, place.org_name, installer_id, where
+    )
 
 
 async def record_removal(core: Core, platform: str, external_id: str, where: str) -> None:
