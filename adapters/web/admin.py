@@ -23,7 +23,7 @@ from bot.packs.issues import PackIssue, Severity
 from bot.packs.lint import lint_pack
 from bot.packs.stats import pack_stats
 from bot.service.commands import SaveSchedule
-from bot.service.org_teams import list_org_teams
+from bot.service.org_teams import list_org_teams, own_team
 from bot.service.policy import Action
 from bot.service.schedules import (
     channel_schedules,
@@ -59,8 +59,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     ) -> Response:  # fmt: skip
         grant = gate.browser(request)
         await gate.require(grant, Action.SAVE_SCHEDULE)
-        org = await list_org_teams(core, grant.platform, grant.workspace)
-        team = org.team(channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         schedule = await get_schedule(core, team.channel)
         records = await channel_schedules(core, team.channel) if schedule is not None else []
         return render(
@@ -89,8 +88,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     async def schedule_save(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
         await gate.require(grant, Action.SAVE_SCHEDULE)
-        org = await list_org_teams(core, grant.platform, grant.workspace)
-        team = org.team(channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         values: dict[str, str] = {k: form.get(k, "").strip()[:500] for k in SHOWN}
         current = await get_schedule(core, team.channel)
         parsed = submitted_fields(values) | {"active": current.active if current else True}
@@ -106,8 +104,7 @@ def admin_router(gate: Gate, content_dir: Path | None) -> APIRouter:
     async def schedule_active(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
         await gate.require(grant, Action.PAUSE_SCHEDULE)
-        org = await list_org_teams(core, grant.platform, grant.workspace)
-        team = org.team(channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         active = form.get("active") == "on"
         try:
             await set_schedule_active(core, team.channel, active, actor=grant.actor)

@@ -16,7 +16,7 @@ from bot.domain.schedule import Schedule, schedule_fields
 from bot.errors import FieldErrors, NotFoundError
 from bot.service.commands import SaveSchedule, ShowLeaderboard, ShowProgress
 from bot.service.leaderboards import show_leaderboard, show_progress
-from bot.service.org_teams import list_org_teams
+from bot.service.org_teams import OrgTeam, list_org_teams, own_team
 from bot.service.policy import Action
 from bot.service.schedules import org_schedules, save_schedule, set_schedule_active
 
@@ -142,9 +142,8 @@ def api_router(gate: Gate) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["studybot"], responses=ERRORS)
     core = gate.core
 
-    async def team_of(grant: Grant, channel_id: str) -> Any:
-        org = await list_org_teams(core, grant.platform, grant.workspace)
-        return org.team(channel_id)
+    async def team_of(grant: Grant, channel_id: str) -> OrgTeam:
+        return await own_team(core, grant.actor, channel_id)
 
     @router.get("/teams", response_model=list[TeamOut])
     async def teams(grant: Caller) -> list[TeamOut]:

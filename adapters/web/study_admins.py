@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from adapters.web.dashboard import render
 from adapters.web.gate import Gate
 from bot.service.admins import admin_change_text, list_study_admins, set_study_admin
-from bot.service.org_teams import list_org_teams
+from bot.service.org_teams import own_team
 from bot.service.policy import Action
 
 MAX_ID = 64
@@ -25,7 +25,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
     ) -> Response:
         grant = gate.browser(request)
         await gate.require(grant, Action.MANAGE_STUDY_ADMINS)
-        team = (await list_org_teams(core, grant.platform, grant.workspace)).team(channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         return render(
             request,
             "dashboard/admins.html",
@@ -48,7 +48,7 @@ def study_admins_router(gate: Gate) -> APIRouter:
     async def change(request: Request, channel_id: str) -> Response:
         grant, form = await gate.form(request)
         await gate.require(grant, Action.MANAGE_STUDY_ADMINS)
-        team = (await list_org_teams(core, grant.platform, grant.workspace)).team(channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         user = form.get("user", "").strip()
         action = form.get("action", "")
         if not user or len(user) > MAX_ID or action not in ("add", "remove"):

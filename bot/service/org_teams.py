@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef
+from bot.service.commands import Actor
 from bot.service.context import Core
 from bot.storage.tables import organisations, team_members, teams
 
@@ -87,3 +88,8 @@ async def list_org_teams(core: Core, platform: str, org_external_id: str) -> Org
             for r in rows
         ),
     )
+
+
+async def own_team(core: Core, actor: Actor, channel_id: str) -> OrgTeam:
+    """The team on that channel of the actor's own organisation (NotFoundError for any other)."""
+    return (await list_org_teams(core, actor.platform, actor.org_external_id)).team(channel_id)

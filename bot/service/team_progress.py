@@ -69,7 +69,7 @@ async def team_progress(
 ) -> TeamProgress:
     """One team of the actor's organisation (NotFoundError for a channel of any other)."""
     org = await _org(core, actor)
-    team = org.team(channel_id)
+    team = org.team(channel_id)  # of the actor's organisation only
     board, weeks, readiness, inactive = await asyncio.gather(
         show_leaderboard(core, ShowLeaderboard(team.channel, period, domain_id, limit=BOARD_ROWS)),
         participation_by_week(core, [team.team_id], [team.timezone], WEEKS),

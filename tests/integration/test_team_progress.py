@@ -10,6 +10,7 @@ from bot.errors import NotAllowedError, NotFoundError
 from bot.ports import ChannelRef
 from bot.service.commands import Actor
 from bot.service.context import Core
+from bot.service.org_teams import own_team
 from bot.service.team_progress import WEEKS, org_progress, team_progress
 from tests.conftest import CHANNEL, OTHER_ORG_CHANNEL, register
 
@@ -32,6 +33,9 @@ async def test_a_channel_of_another_organisation_is_not_found(core: Core) -> Non
     await register(core, ChannelRef("fake", "org-2", "chan-9"))
     with pytest.raises(NotFoundError):
         await team_progress(core, MANAGER, "chan-9", Period.WEEK, None)
+    with pytest.raises(NotFoundError):
+        await own_team(core, MANAGER, "chan-9")
+    assert (await own_team(core, MANAGER, CHANNEL.channel_id)).channel == CHANNEL
 
 
 async def test_a_member_without_a_dashboard_role_is_refused(core: Core) -> None:
