@@ -35,10 +35,20 @@ class SlackUser:
     workspace_admin: bool
 
 
+UNKNOWN_PERSON = ("user_not_found", "user_not_visible")  # users.info's answers for no such person
+
+
 class IdentityUnavailable(Exception):
-    """Slack could not say who a person is (rate limited, down, or an error): try again."""
+    """Slack could not say who a person is (rate limited, down, or an error): try again; or
+    Slack knows no such person (`reason` in UNKNOWN_PERSON), where trying again will not help."""
 
     def __init__(self, reason: str, who: str = "you are") -> None:
+        if reason in UNKNOWN_PERSON:
+            super().__init__(
+                f"Slack does not know who {who} ({reason}), so nothing was changed. Name people "
+                "with an @-mention of someone in this workspace."
+            )
+            return
         super().__init__(
             f"Slack couldn't confirm who {who} just now ({reason}), so nothing was changed. "
             "Please try again in a minute."

@@ -173,7 +173,8 @@ async def test_one_person_slack_does_not_know_changes_nobody(slack: SlackHarness
     slack.fake.add_user("UADMIN", admin=True)
     slack.fake.add_user("UANN")
     await slack.command("admins add <@UANN> <@UGONE>", user="UADMIN", response="g1")
-    assert "nothing was changed" in (await _reply(slack, "g1"))["text"]
+    said = (await _reply(slack, "g1"))["text"]
+    assert "Slack does not know who that person is (user_not_found), so nothing was changed" in said
     assert not await is_study_admin(slack.core, channel, "UANN")
 
 
