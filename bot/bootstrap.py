@@ -102,6 +102,7 @@ async def build_service(
     )
     app.state.slack = None
     app.state.socket = None
+    app.state.teams = None
     if slack.enabled:  # each chat door's SDK loads only when that door is configured
         from adapters.slack.http import mount_slack
 
@@ -109,7 +110,8 @@ async def build_service(
     if teams.enabled:
         from adapters.teams.server import mount_teams
 
-        mount_teams(app, core, teams)  # POST /api/messages, and core.platforms["teams"]
+        # POST /api/messages, and core.platforms["teams"]
+        app.state.teams = mount_teams(app, core, teams)
     if tracing.enabled(os.environ if env is None else env):
         tracing.instrument(app, core.db, tracing.otlp_provider())
         log.info("tracing: spans go to the OTLP endpoint that OTEL_EXPORTER_OTLP_ENDPOINT names")
@@ -150,7 +152,8 @@ FOLLOW_UP_GRACE = 1.0  # seconds for private replies to answers already stored, 
 
 
 async def stop_doors(app: FastAPI) -> None:
-    """Close the doors; Slack's private replies to answers already stored get a moment first."""
+    """Close the doors; Slack's private replies to answers already stored get a moment first,
+    and the answer-count updates still waiting are cancelled."""
     if app.state.socket is not None:
         await app.state.socket.close()
     if app.state.slack is not None:
@@ -158,6 +161,8 @@ async def stop_doors(app: FastAPI) -> None:
             async with asyncio.timeout(FOLLOW_UP_GRACE):
                 await app.state.slack.deps.background.settle()
         await app.state.slack.aclose()
+    if app.state.teams is not None and app.state.teams.live_count is not None:
+        await app.state.teams.live_count.aclose()  # before the database closes
 
 
 def _dashboard_link(

@@ -21,6 +21,7 @@ from bot.service.pacing import Pacer
 
 log = logging.getLogger("studybot.live_count")
 MAX_RETRIES = 5  # a failed update is tried again (with the reveal put back if it has run)
+RATE_LIMIT_PAUSE = 30.0  # seconds the organisation is left alone after a 429 that named no wait
 
 
 class Refresh(Protocol):
@@ -42,9 +43,12 @@ class LiveCount:
         self._sleep = sleep
         self._pending: dict[tuple[str, str, int], asyncio.Task[None]] = {}
         self._again: set[tuple[str, str, int]] = set()  # answered while an update was under way
+        self._closed = False  # after a stop, answers no longer start updates
 
     def answered(self, channel: ChannelRef, drop_id: int) -> None:
         """An answer to the drop was recorded: update its shared card soon (once)."""
+        if self._closed:
+            return
         key = (channel.platform, channel.org_external_id, drop_id)
         if key in self._pending:
             self._again.add(key)  # the update under way may have read the count before it
@@ -64,8 +68,9 @@ class LiveCount:
                     log.info("answer count update for drop %s failed: %s", drop_id, exc)
                     if exc.permanent:
                         return
-                    if exc.retry_after:
-                        self._pacer.back_off(channel, exc.retry_after)
+                    pause = exc.retry_after or (RATE_LIMIT_PAUSE if exc.rate_limited else None)
+                    if pause:
+                        self._pacer.back_off(channel, pause)
                     attempt += 1
                     continue
                 if key not in self._again:
@@ -79,6 +84,11 @@ class LiveCount:
             self._pending.pop(key, None)
             self._again.discard(key)
 
+    @property
+    def pending(self) -> int:
+        """How many drops have an update waiting or under way."""
+        return len(self._pending)
+
     async def settle(self) -> None:
         """Wait for every pending update (tests; a stop may cancel them instead)."""
         while self._pending:
@@ -87,6 +97,7 @@ class LiveCount:
 
     async def aclose(self) -> None:
         """Cancel the pending updates (at a stop) and wait for them to end."""
+        self._closed = True
         tasks = list(self._pending.values())
         for task in tasks:
             task.cancel()

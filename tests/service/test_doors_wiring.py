@@ -11,6 +11,7 @@ import pytest
 
 from bot.bootstrap import build_service, door_settings, stop_doors
 from bot.errors import SettingsError
+from bot.ports import ChannelRef
 from bot.settings import Settings, SettingsErrors
 from bot.storage.database import Database
 from tests.conftest import MINIPACK
@@ -117,6 +118,20 @@ def test_dashboard_link_from_the_command_line() -> None:
     assert on.returncode == 0, on.stderr
     assert on.stdout.startswith("https://study.example.org/dashboard/enter?token=")
     assert "x" * 40 not in on.stdout  # the key itself never appears
+
+
+async def test_a_stop_cancels_the_answer_count_updates_still_waiting(tmp_path: Path) -> None:
+    env = env_for(tmp_path, STUDYBOT_TEAMS="on", STUDYBOT_TEAMS_LOCAL_DEV="on")
+    settings = Settings.from_env(env)
+    core, app = await build_service(
+        settings, database=Database(f"sqlite:///{tmp_path / 'db.sqlite'}"), env=env
+    )
+    count = app.state.teams.live_count
+    count.answered(ChannelRef("teams", "tenant", "19:c@thread.tacv2"), 1)  # waits its interval
+    assert count.pending == 1
+    await stop_doors(app)
+    assert count.pending == 0  # cancelled before the database closes
+    await core.db.dispose()
 
 
 async def test_dashboard_is_mounted_only_with_a_key(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.drop_life.live_count import MAX_RETRIES, LiveCount
+from bot.drop_life.live_count import MAX_RETRIES, RATE_LIMIT_PAUSE, LiveCount
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.pacing import Pacer
@@ -93,6 +93,16 @@ async def test_a_rate_limit_holds_the_organisation_then_repairs_once() -> None:
     assert max(held.waits, default=0) >= 30
 
 
+async def test_a_rate_limit_naming_no_wait_holds_the_organisation_a_while() -> None:
+    busy = DeliveryError("ratelimited", permanent=False, rate_limited=True)
+    refresh, gate, held = Refreshes(busy), Gate(), Held()
+    count = live(refresh, gate, held)
+    count.answered(CHANNEL, 7)
+    await count.settle()
+    assert refresh.calls == [(7, False), (7, True)]
+    assert max(held.waits, default=0) >= RATE_LIMIT_PAUSE
+
+
 @pytest.mark.parametrize(
     "failure", [DeliveryError("gone", permanent=True), NotFoundError("no drop"), RuntimeError()]
 )
@@ -122,5 +132,7 @@ async def test_a_stop_cancels_what_is_pending() -> None:
     count.answered(CHANNEL, 7)
     count.answered(ChannelRef("fake", "org-2", "chan-1"), 7)  # another organisation's drop 7
     await count.aclose()  # before either update's task has run
+    await count.settle()
+    count.answered(CHANNEL, 7)  # an answer after the stop starts nothing
     await count.settle()
     assert refresh.calls == []
