@@ -381,6 +381,49 @@ async def test_a_stale_replica_cannot_record_its_post_after_its_lease_was_taken(
     assert row["lease_owner"] is None
 
 
+@dataclass
+class TwoHeldPlatform(HeldPlatform):
+    """The first two posts each hang until released: both replicas stalled mid-post."""
+
+    second_release: asyncio.Event = field(default_factory=asyncio.Event)
+    second_started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def post_question(self, channel: ChannelRef, card: QuestionCard) -> str:
+        if self.counter == 1:  # the second post
+            self.counter += 1
+            self.second_started.set()
+            await self.second_release.wait()
+            self.posted.append((channel, card))
+            return f"msg-{card.drop_id}-2"
+        return await super().post_question(channel, card)
+
+
+@pytest.mark.parametrize("names", [("replica-a", "replica-b"), ("replica-a", "replica-a")])
+async def test_a_stale_post_is_not_recorded_while_the_new_holder_is_still_posting(
+    core: Core, clock: FakeClock, names: tuple[str, str]
+) -> None:
+    """The stale replica's post lands first, while the drop is still pending under the new
+    holder's lease: only the new holder records its message."""
+    platform = TwoHeldPlatform()
+    core.platforms["fake"] = platform
+    await register(core)
+    await schedule(core)
+    clock.current = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    stale = asyncio.create_task(engine(core, clock, names[0]).tick())
+    await wait_for(platform.started)
+    clock.current += timedelta(seconds=61)  # its lease runs out mid-post
+    holder = asyncio.create_task(engine(core, clock, names[1]).deliver_due())
+    await wait_for(platform.second_started)
+    platform.release.set()  # the stale post arrives first and tries to record itself
+    await asyncio.wait_for(stale, timeout=30)
+    (row,) = await drop_rows(core)
+    assert (row["status"], row["message_id"]) == ("pending", None)  # still the holder's to record
+    platform.second_release.set()
+    assert await asyncio.wait_for(holder, timeout=30) == (1, 0)
+    (row,) = await drop_rows(core)
+    assert (row["status"], row["message_id"]) == ("open", "msg-1-2")
+
+
 async def test_after_a_crash_history_lookups_are_narrowed_and_paced(
     core: Core, clock: FakeClock, platform: FakePlatform
 ) -> None:
