@@ -1,6 +1,7 @@
 """Weeks and months are the team's own: answers either side of local midnight and of the week
 boundary land in the team's local period, for teams ahead of UTC (Auckland) and behind it (Los
-Angeles), and the leaderboard shows the period that contains the team's local today."""
+Angeles), and the leaderboard and the organisation's report show the period that contains the
+team's local today."""
 
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ from bot.domain.periods import Period
 from bot.drop_life.start_close import close_drop, start_drop
 from bot.ports import ChannelRef
 from bot.service.answers import submit_answer
-from bot.service.commands import CloseDrop, ShowLeaderboard, StartDrop, SubmitAnswer
+from bot.service.commands import (
+    CloseDrop,
+    ShowLeaderboard,
+    ShowOrgReport,
+    StartDrop,
+    SubmitAnswer,
+)
 from bot.service.context import Core
-from bot.service.leaderboards import show_leaderboard
+from bot.service.leaderboards import show_leaderboard, show_org_report
 from bot.service.views import AnswerStatus
 from tests.conftest import CHANNEL, register
 from tests.fakes import FakeClock
+from tests.support.actors import OPERATOR
 
 # 2026-03-08 is a Sunday; Monday 2026-03-09 starts a new week. Auckland is UTC+13 then, Los
 # Angeles UTC-7 (its daylight time starts that Sunday), so the local and UTC dates differ.
@@ -100,3 +108,28 @@ async def test_this_week_is_the_week_of_the_teams_local_today(
     assert [r.user_id for r in view.rows] == ["amy"]
     month = await show_leaderboard(core, ShowLeaderboard(CHANNEL, Period.MONTH))
     assert month.period_start == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall", "counted"),
+    [
+        # Monday 00:50 in Auckland (still Sunday in UTC): this week's report counts the answer.
+        ("Pacific/Auckland", (MONDAY, 0, 50), 1),
+        # Monday 00:50 in Los Angeles (already Monday in UTC too), answered on local Sunday:
+        # the answer belongs to last week, so this week's report does not count it.
+        ("America/Los_Angeles", (MONDAY, 0, 50), 0),
+    ],
+)
+async def test_the_organisation_report_uses_each_teams_local_week(
+    core: Core, clock: FakeClock, zone: str, wall: tuple[date, int, int], counted: int
+) -> None:
+    await register(core, tz=zone)
+    if counted:
+        clock.current = local(zone, *wall) - timedelta(minutes=20)  # answered at 00:40 Monday
+    else:
+        clock.current = local(zone, SUNDAY, 23, 20)  # answered 23:30 Sunday, local
+    await answer_one_drop(core, clock, CHANNEL, "amy")
+    clock.current = local(zone, *wall)
+    asked = ShowOrgReport(CHANNEL.platform, CHANNEL.org_external_id, Period.WEEK, actor=OPERATOR)
+    (team,) = (await show_org_report(core, asked)).teams
+    assert (team.answers, team.active_members) == (counted, counted)
