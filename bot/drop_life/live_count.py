@@ -68,7 +68,9 @@ class LiveCount:
                     log.info("answer count update for drop %s failed: %s", drop_id, exc)
                     if exc.permanent:
                         return
-                    pause = exc.retry_after or (RATE_LIMIT_PAUSE if exc.rate_limited else None)
+                    pause = exc.retry_after  # Retry-After: 0 means at once
+                    if pause is None and exc.rate_limited:
+                        pause = RATE_LIMIT_PAUSE
                     if pause:
                         self._pacer.back_off(channel, pause)
                     attempt += 1

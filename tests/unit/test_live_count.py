@@ -103,6 +103,16 @@ async def test_a_rate_limit_naming_no_wait_holds_the_organisation_a_while() -> N
     assert max(held.waits, default=0) >= RATE_LIMIT_PAUSE
 
 
+async def test_a_rate_limit_asking_no_wait_is_tried_again_at_once() -> None:
+    busy = DeliveryError("ratelimited", permanent=False, retry_after=0.0, rate_limited=True)
+    refresh, gate, held = Refreshes(busy), Gate(), Held()
+    count = live(refresh, gate, held)
+    count.answered(CHANNEL, 7)
+    await count.settle()
+    assert refresh.calls == [(7, False), (7, True)]
+    assert max(held.waits, default=0) < 1  # Retry-After: 0 holds nothing (the pacing margin aside)
+
+
 @pytest.mark.parametrize(
     "failure", [DeliveryError("gone", permanent=True), NotFoundError("no drop"), RuntimeError()]
 )
