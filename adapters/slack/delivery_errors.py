@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 
+from bot.domain.backoff import retry_after
 from bot.ports import DeliveryError
 
 # Error codes Slack answers with ok=false that are worth retrying later.
@@ -26,14 +27,12 @@ def translate(exc: BaseException, action: str) -> DeliveryError:
         status = int(getattr(response, "status_code", getattr(response, "status", 0)) or 0)
         data = getattr(response, "data", None)
         code = data.get("error") if isinstance(data, Mapping) else None
-        retry_after = _retry_after(getattr(response, "headers", None))
+        wait = retry_after(getattr(response, "headers", None))
         reason = f"Slack refused to {action}: HTTP {status}" + (f", {code}" if code else "")
         if status == 429 or code == "ratelimited":
-            return DeliveryError(
-                reason, permanent=False, retry_after=retry_after, rate_limited=True
-            )
+            return DeliveryError(reason, permanent=False, retry_after=wait, rate_limited=True)
         if status >= 500 or status == 412 or code in TRANSIENT_CODES:
-            return DeliveryError(reason, permanent=False, retry_after=retry_after)
+            return DeliveryError(reason, permanent=False, retry_after=wait)
         return DeliveryError(reason, permanent=True)
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | SlackClientError | OSError):
         return DeliveryError(f"Slack could not be reached to {action}: {exc}", permanent=False)
@@ -47,15 +46,3 @@ def error_code(exc: SlackApiError) -> str:
     if isinstance(data, Mapping) and isinstance(data.get("error"), str):
         return str(data["error"])
     return f"HTTP {getattr(response, 'status_code', getattr(response, 'status', '?'))}"
-
-
-def _retry_after(headers: object) -> float | None:
-    if not isinstance(headers, Mapping):
-        return None
-    for name, value in headers.items():
-        if str(name).lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except (TypeError, ValueError):
-                return None
-    return None

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any
-
 import requests
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.domain.backoff import retry_after
 from bot.ports import DeliveryError
 
 RETRYABLE = {408, 412, 429}  # plus every 5xx
-
-
-def retry_after(headers: Any, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (a number or an HTTP date); None when absent or bad."""
-    raw = headers.get("Retry-After") if headers is not None else None
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(str(raw))
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _error_code(exc: HttpOperationError) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.teams.delivery_errors import retry_after
 from bot.drop_life import by_hand
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.commands import CloseDrop, StartDrop
@@ -148,13 +147,3 @@ async def test_failures_are_not_swallowed_by_on_turn_error(door: TeamsDoor) -> N
     with pytest.raises(DeliveryError):
         await door.platform.post_text(STUDY, "hello")
     assert not any(c.body.get("text", "").startswith("Sorry") for c in door.connector.calls)
-
-
-def test_retry_after_reads_seconds_and_http_dates() -> None:
-    from datetime import UTC, datetime
-
-    now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-    assert retry_after({"Retry-After": "3"}, now) == 3.0
-    assert retry_after({"Retry-After": "Wed, 04 Mar 2026 09:00:30 GMT"}, now) == 30.0
-    assert retry_after({"Retry-After": "soon"}, now) is None
-    assert retry_after({}, now) is None
