@@ -40,5 +40,14 @@ class NoQuestionsError(StudybotError):
     """The team's eligible question pool is empty (e.g. a focus domain with no questions)."""
 
 
+class DropNotPosted(StudybotError):
+    """A drop started by hand could not be posted. `queued`: the platform was busy, and the
+    delivery engine posts it later (so nobody should start another); else it failed for good."""
+
+    def __init__(self, message: str, *, queued: bool) -> None:
+        self.queued = queued
+        super().__init__(message)
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names the environment variable."""

@@ -22,7 +22,7 @@ from bot.domain.chat_commands import (
 from bot.domain.schedule_form import schedule_form
 from bot.drop_life import by_hand
 from bot.errors import NotAllowedError, NotFoundError, StudybotError
-from bot.ports import ChannelRef, DeliveryError
+from bot.ports import ChannelRef
 from bot.service import policy
 from bot.service.admins import set_study_admins
 from bot.service.commands import Actor, ShowLeaderboard, ShowOrgReport, ShowProgress, StartDrop
@@ -135,17 +135,8 @@ async def _drop(
         await get_schedule(core, who.channel)
     except NotFoundError:
         return text_activity(NOT_STUDY_CHANNEL)
-    try:
-        await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain, actor=actor))
-    except DeliveryError as exc:
-        if exc.permanent:
-            return text_activity(f"The question could not be posted: {exc}")
-        wait = f" (Teams asked to wait {exc.retry_after:.0f} s)" if exc.retry_after else ""
-        return text_activity(
-            f"Teams is busy right now{wait}: the question is queued and will be posted in this "
-            "channel as soon as Teams allows. Nothing else to do."
-        )
-    return None  # the question card itself is the answer
+    await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain, actor=actor))
+    return None  # the question card itself is the answer (DropNotPosted: the core's words)
 
 
 async def _dashboard(core: Core, who: TurnIdentity) -> Any:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 
 from bot.drop_life import start_close
+from bot.errors import DropNotPosted
 from bot.ports import DeliveryError
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
 from bot.service.views import QuestionCard, RevealCard
+
+PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "web": "The playground"}
 
 
 async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
@@ -16,7 +19,7 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
 
     The drop is held under a lease while it is posted. If the post fails, a temporary failure
     leaves it to the delivery engine's retries and a permanent one marks it failed; either way
-    the error is raised so that the door can tell the admin.
+    DropNotPosted says so, in words the door shows the admin.
     """
     holder = f"drop-now:{uuid.uuid4().hex[:12]}"
     card = await start_close.start_drop(core, cmd, held_by=holder)
@@ -32,7 +35,7 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
             permanent=exc.permanent,
             retry_after=exc.retry_after,
         )
-        raise
+        raise not_posted(exc, cmd.channel.platform) from exc
     except Exception as exc:
         await start_close.finish_held_post(
             core, card.drop_id, holder, message_id=None, error=str(exc)
@@ -40,6 +43,19 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
         raise
     await start_close.finish_held_post(core, card.drop_id, holder, message_id=message_id)
     return card
+
+
+def not_posted(exc: DeliveryError, platform: str) -> DropNotPosted:
+    """What the admin who started the drop is told when its post failed."""
+    if exc.permanent:
+        return DropNotPosted(f"The question could not be posted: {exc}", queued=False)
+    name = PLATFORM_NAMES.get(platform, platform)
+    wait = f" ({name} asked to wait {exc.retry_after:.0f} s)" if exc.retry_after else ""
+    return DropNotPosted(
+        f"{name} is busy right now{wait}: the question is queued and will be posted in this "
+        f"channel as soon as {name} allows. Nothing else to do.",
+        queued=True,
+    )
 
 
 async def close_and_reveal(core: Core, cmd: CloseDrop) -> RevealCard:

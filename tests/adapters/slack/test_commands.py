@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
+
 from adapters.slack.schedule_modal import CALLBACK_ID
 from bot.service.admins import is_study_admin
 from bot.service.schedules import get_schedule
+from bot.storage.tables import drops
 from tests.adapters.slack.blocks import assert_valid_message, assert_valid_view
 from tests.adapters.slack.conftest import SlackHarness
 from tests.adapters.slack.helpers import post_drop, stored_answers, study_channel
@@ -130,6 +133,23 @@ async def test_drop_by_an_admin_posts_and_by_a_member_is_refused(slack: SlackHar
     assert "is posted" in (await _reply(slack, "d2"))["text"]
     (posted,) = slack.fake.of("chat.postMessage")
     assert "Monitoring" in posted.params["text"]
+
+
+async def test_a_throttled_drop_says_it_is_queued_so_nobody_drops_again(
+    slack: SlackHarness,
+) -> None:
+    """A 429 leaves the drop to the delivery engine: the admin is told it is queued, not to try
+    again (which would post a second question)."""
+    await study_channel(slack.core)
+    slack.fake.add_user("UADMIN", admin=True)
+    slack.fake.fail_next("chat.postMessage", 429, "ratelimited", headers={"Retry-After": "20"})
+    await slack.command("drop", user="UADMIN", response="q1")
+    said = (await _reply(slack, "q1"))["text"]
+    assert "Slack is busy right now (Slack asked to wait 20 s): the question is queued" in said
+    assert "try again" not in said.lower()
+    async with slack.core.db.read() as conn:
+        (status,) = (await conn.scalars(select(drops.c.status))).all()
+    assert status == "pending"  # the delivery engine posts it once Slack allows
 
 
 async def test_a_study_admin_named_by_a_workspace_admin_may_drop(slack: SlackHarness) -> None:
