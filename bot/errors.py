@@ -40,8 +40,8 @@ class NoQuestionsError(StudybotError):
     """The team's eligible question pool is empty (e.g. a focus domain with no questions)."""
 
 
-class DropNotPosted(StudybotError):
-    """A drop started by hand could not be posted. `queued`: the platform was busy, and the
+class DropPostFailed(StudybotError):
+    """The post of a drop started by hand failed. `queued`: the platform was busy, and the
     delivery engine posts it later (so nobody should start another); else it failed for good."""
 
     def __init__(self, message: str, *, queued: bool) -> None:

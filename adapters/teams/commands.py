@@ -136,7 +136,7 @@ async def _drop(
     except NotFoundError:
         return text_activity(NOT_STUDY_CHANNEL)
     await by_hand.drop_now(core, StartDrop(who.channel, focus_domain=domain, actor=actor))
-    return None  # the question card itself is the answer (DropNotPosted: the core's words)
+    return None  # the question card itself is the answer (DropPostFailed: the core's words)
 
 
 async def _dashboard(core: Core, who: TurnIdentity) -> Any:

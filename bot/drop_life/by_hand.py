@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from bot.drop_life import start_close
-from bot.errors import DropNotPosted
+from bot.errors import DropPostFailed
 from bot.ports import DeliveryError
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
@@ -19,7 +19,7 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
 
     The drop is held under a lease while it is posted. If the post fails, a temporary failure
     leaves it to the delivery engine's retries and a permanent one marks it failed; either way
-    DropNotPosted says so, in words the door shows the admin.
+    DropPostFailed says so, in words the door shows the admin.
     """
     holder = f"drop-now:{uuid.uuid4().hex[:12]}"
     card = await start_close.start_drop(core, cmd, held_by=holder)
@@ -45,13 +45,13 @@ async def drop_now(core: Core, cmd: StartDrop) -> QuestionCard:
     return card
 
 
-def not_posted(exc: DeliveryError, platform: str) -> DropNotPosted:
+def not_posted(exc: DeliveryError, platform: str) -> DropPostFailed:
     """What the admin who started the drop is told when its post failed."""
     if exc.permanent:
-        return DropNotPosted(f"The question could not be posted: {exc}", queued=False)
+        return DropPostFailed(f"The question could not be posted: {exc}", queued=False)
     name = PLATFORM_NAMES.get(platform, platform)
     wait = f" ({name} asked to wait {exc.retry_after:.0f} s)" if exc.retry_after else ""
-    return DropNotPosted(
+    return DropPostFailed(
         f"{name} is busy right now{wait}: the question is queued and will be posted in this "
         f"channel as soon as {name} allows. Nothing else to do.",
         queued=True,

@@ -20,6 +20,7 @@ from bot.drop_life.states import (
     DropStatus,
     move,
 )
+from bot.errors import DropPostFailed
 from bot.ports import DeliveryError
 from bot.service.commands import CloseDrop, StartDrop
 from bot.service.context import Core
@@ -87,9 +88,7 @@ async def test_closing_a_drop_never_posted_skips_it_and_says_so(
         await by_hand.close_and_reveal(core, CloseDrop(card.drop_id, CHANNEL))
     async with core.db.read() as conn:
         drop = await get_drop(conn, card.drop_id)
-        last_error = await conn.scalar(
-            select(drops.c.last_error).where(drops.c.id == card.drop_id)
-        )
+        last_error = await conn.scalar(select(drops.c.last_error).where(drops.c.id == card.drop_id))
     assert drop.status == "skipped"  # not "revealed": it never reached the channel
     assert last_error == CLOSED_BY_HAND_UNPOSTED
     assert platform.updated == []
@@ -129,7 +128,7 @@ async def test_a_held_post_whose_holder_died_can_be_closed_by_hand(
 async def test_closing_a_failed_drop_keeps_it_failed(core: Core, platform: FakePlatform) -> None:
     await register(core)
     platform.failures = [DeliveryError("channel_not_found", permanent=True)]
-    with pytest.raises(DeliveryError):
+    with pytest.raises(DropPostFailed, match="channel_not_found"):
         await by_hand.drop_now(core, StartDrop(CHANNEL))
     async with core.db.read() as conn:
         drop_id = await conn.scalar(select(drops.c.id))

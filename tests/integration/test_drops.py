@@ -125,20 +125,24 @@ async def test_a_failed_drop_now_is_left_to_the_engine_or_marked_failed(
 ) -> None:
     from bot.drop_life.engine import DeliveryEngine, EngineSettings
     from bot.drop_life.reading import recent_drops
+    from bot.errors import DropPostFailed
     from bot.ports import DeliveryError
 
     await register(core)
     platform.failures = [DeliveryError("slack is down (503)", permanent=False)]
-    with pytest.raises(DeliveryError, match="503"):
+    with pytest.raises(DropPostFailed, match="the question is queued") as queued:
         await by_hand.drop_now(core, StartDrop(CHANNEL))
+    assert queued.value.queued
+    assert "503" in str(queued.value.__cause__)
     assert await recent_drops(core, CHANNEL) == []  # members see nothing yet
     report = await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due()
     assert report == (1, 0)
     assert len(platform.posted) == 1
 
     platform.failures = [DeliveryError("channel_not_found", permanent=True)]
-    with pytest.raises(DeliveryError):
+    with pytest.raises(DropPostFailed, match="could not be posted: channel_not_found") as failed:
         await by_hand.drop_now(core, StartDrop(CHANNEL))
+    assert not failed.value.queued
     assert await DeliveryEngine(core, EngineSettings(owner="engine")).deliver_due() == (0, 0)
     assert len(platform.posted) == 1
     assert [d.status for d in await recent_drops(core, CHANNEL)] == ["open"]
