@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.errors import InvalidInputError
 from bot.ports import ChannelRef
 from bot.service import (
     audit,
@@ -57,6 +58,8 @@ async def set_study_admins(
     keeps the name already stored (the command line knows only ids).
     """
     await policy.authorize(core, actor, policy.Action.MANAGE_STUDY_ADMINS, channel)
+    if not people:
+        raise InvalidInputError("Name at least one person; nothing was changed.")
     now = core.clock.now()
     async with core.db.write() as conn:
         team = await find_team(conn, channel)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.errors import InvalidInputError
 from bot.service.admins import is_study_admin, set_study_admin, set_study_admins
 from bot.service.context import Core
 from bot.service.events import first_delivery, forget_old_events
@@ -44,3 +47,5 @@ async def test_several_study_admins_change_together_and_are_named_in_one_sentenc
     said = await set_study_admins(core, CHANNEL, people[:1], False, actor=OPERATOR)
     assert said == "Ada is no longer a study admin."
     assert not await is_study_admin(core, CHANNEL, "U-ada")
+    with pytest.raises(InvalidInputError, match="Name at least one person"):
+        await set_study_admins(core, CHANNEL, [], True, actor=OPERATOR)
