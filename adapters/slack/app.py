@@ -31,10 +31,8 @@ from adapters.slack.replies import PrivateReplies
 from adapters.slack.rotation import TokenRefresher
 from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.slash import register_slash_command
-from bot.drop_life.count_refresh import refresh_shared_count
-from bot.drop_life.live_count import LiveCount
+from bot.drop_life.live_count import LiveCount, shared_card_refresh
 from bot.observability import redaction as log_redaction
-from bot.ports import ChannelRef
 from bot.service.context import Core
 from bot.service.lifecycle import record_installation
 from bot.service.pacing import Pacer
@@ -195,12 +193,8 @@ def _live_count(
 ) -> LiveCount:
     """The posted questions' answer counts, updated at most once per `interval` per question and
     once a second per workspace (chat.update allows about 50 a minute per workspace)."""
-
-    async def refresh(channel: ChannelRef, drop_id: int, *, repair: bool) -> bool:
-        return await refresh_shared_count(core, platform, channel, drop_id, repair=repair)
-
     pacer = pacer or Pacer(per_channel_interval=1.0, per_org_rate=1)
-    return LiveCount(refresh, interval=interval, pacer=pacer)
+    return LiveCount(shared_card_refresh(core, platform), interval=interval, pacer=pacer)
 
 
 def _kind(body: object) -> str:

@@ -4,8 +4,9 @@ No retries and no sleeping here: every failure becomes a DeliveryError for the c
 engine (or the live count's pacing), and none is left to the adapter's on_turn_error.
 
 Question and reveal cards carry a Universal Actions `refresh` (see audience.py), so that each
-member's client shows that member's own view; `refresh_count` has the core bring the shared
-card's answer count up to date (bot/drop_life/count_refresh.py), this door only renders and sends.
+member's client shows that member's own view; the core's live count brings the shared card's
+answer count up to date (bot/drop_life/live_count.py), through `update_count` and
+`update_question`: this door only renders and sends.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from adapters.teams.conversations import load_place
 from adapters.teams.delivery_errors import delivery_error
 from adapters.teams.replies import card_activity, text_activity, update_activity
 from adapters.teams.translate import PLATFORM
-from bot.drop_life.count_refresh import refresh_shared_count
 from bot.drop_life.live_count import LiveCount
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.context import Core
@@ -84,13 +84,6 @@ class TeamsPlatform:
 
     async def update_count(self, channel: ChannelRef, message_id: str, card: QuestionCard) -> None:
         await self._put(channel, message_id, card, "update the answer count")
-
-    async def refresh_count(
-        self, channel: ChannelRef, drop_id: int, *, repair: bool = False
-    ) -> bool:
-        """The shared card's answer count brought up to date by the core (count_refresh), which
-        never leaves the question over a reveal; True if the card was updated."""
-        return await refresh_shared_count(self._core, self, channel, drop_id, repair=repair)
 
     async def post_text(self, channel: ChannelRef, text: str) -> str:
         return await self._send(channel, text_activity(text))

@@ -19,7 +19,7 @@ from adapters.teams.roles import Roster, teams_roster
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.signing_keys import SigningKeysUnavailable
 from adapters.teams.translate import MalformedActivityError, identify
-from bot.drop_life.live_count import LiveCount
+from bot.drop_life.live_count import LiveCount, shared_card_refresh
 from bot.service.context import Core
 from bot.service.pacing import Pacer
 
@@ -129,7 +129,7 @@ def mount_teams(
     platform = TeamsPlatform(adapter, core, settings.app_id, audiences)
     pacing = Pacer(per_channel_interval=1.0, per_org_rate=COUNTS_PER_TENANT_SECOND)
     options = {"interval": COUNT_INTERVAL, "pacer": pacing, **(live_count or {})}
-    live = LiveCount(platform.refresh_count, **options)
+    live = LiveCount(shared_card_refresh(core, platform), **options)
     bot = StudybotTeamsBot(core, roster, audiences=audiences, live_count=live)
     platform.live_count = live
     core.platforms[platform.platform] = platform

@@ -1,11 +1,12 @@
 """Keeps a posted question's answer count live: one paced card update per drop at a time.
 
 A door calls `answered` after each recorded answer; once the interval has passed the drop's
-shared card is updated through `refresh` (count_refresh.refresh_shared_count, which never leaves
-the question over a reveal), and answers meanwhile join that update. Updates go through their own
-Pacer, apart from the drop engine's posts; a 429 holds the organisation for its Retry-After and
-the update is tried again. The update is cosmetic: a failure is logged, and nothing here ever
-delays an answer. Slack and Teams each run one, with their own interval and pacing.
+shared card is updated through `refresh` (`shared_card_refresh`: count_refresh's
+refresh_shared_count, which never leaves the question over a reveal), and answers meanwhile join
+that update. Updates go through their own Pacer, apart from the drop engine's posts; a 429 holds
+the organisation for its Retry-After and the update is tried again. The update is cosmetic: a
+failure is logged, and nothing here ever delays an answer. Slack and Teams each run one, with
+their own interval and pacing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.drop_life.count_refresh import SharedCard, refresh_shared_count
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
+from bot.service.context import Core
 from bot.service.pacing import Pacer
 
 log = logging.getLogger("studybot.live_count")
@@ -26,6 +29,15 @@ RATE_LIMIT_PAUSE = 30.0  # seconds the organisation is left alone after a 429 th
 
 class Refresh(Protocol):
     def __call__(self, channel: ChannelRef, drop_id: int, *, repair: bool) -> Awaitable[bool]: ...
+
+
+def shared_card_refresh(core: Core, door: SharedCard) -> Refresh:
+    """What a door's LiveCount runs: the core's race-safe count refresh, through that door."""
+
+    async def refresh(channel: ChannelRef, drop_id: int, *, repair: bool) -> bool:
+        return await refresh_shared_count(core, door, channel, drop_id, repair=repair)
+
+    return refresh
 
 
 class LiveCount:

@@ -259,8 +259,8 @@ async def test_the_count_update_never_leaves_the_question_over_a_reveal(
         return state
 
     monkeypatch.setattr(count_refresh, "card_state", reveal_after_first_read)
-    assert await door.platform.refresh_count(
-        ChannelRef("teams", TENANT_A, CHANNEL_A), drop_id, repair=False
+    assert await count_refresh.refresh_shared_count(
+        core, door.platform, ChannelRef("teams", TENANT_A, CHANNEL_A), drop_id, repair=False
     )
     assert calls == [False, True]
     final = door.connector.messages[message_id]["attachments"][0]["content"]
