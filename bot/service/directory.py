@@ -13,6 +13,7 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.ports import ChannelRef
 from bot.service.commands import RegisterTeam
 from bot.service.context import Core
+from bot.service.org_teams import find_org_id
 from bot.storage.dialect import insert_for
 from bot.storage.tables import members, organisations, teams
 
@@ -73,11 +74,10 @@ async def find_team(
 async def stored_names(core: Core, channel: ChannelRef) -> tuple[str | None, str | None]:
     """The channel's organisation's and team's stored names (None where none is stored)."""
     async with core.db.read() as conn:
-        org = await conn.scalar(
-            select(organisations.c.name)
-            .where(organisations.c.platform == channel.platform)
-            .where(organisations.c.external_id == channel.org_external_id)
-        )
+        try:
+            _, org = await find_org_id(conn, channel.platform, channel.org_external_id)
+        except NotFoundError:
+            return None, None
         try:
             team = await find_team(conn, channel)
         except NotFoundError:
