@@ -46,7 +46,7 @@ from bot.domain.schedule import parse_schedule
 from bot.domain.schedule_form import DEFAULT_TIMEZONE
 from bot.drop_life import by_hand
 from bot.errors import FieldErrors, NotAllowedError, StudybotError
-from bot.ports import ChannelRef, DeliveryError
+from bot.ports import ChannelRef
 from bot.service import policy
 from bot.service.admins import set_study_admins
 from bot.service.commands import (
@@ -256,8 +256,6 @@ def _failure(exc: Exception) -> dict[str, Any]:
         return error_message(REFUSALS.get(exc.action, REFUSAL))
     if isinstance(exc, StudybotError | IdentityUnavailable):
         return error_message(str(exc))
-    if isinstance(exc, DeliveryError):
-        return error_message(f"{exc} Try again in a minute.")
     if isinstance(exc, SlackApiError):
         return error_message(
             f"Slack refused the request ({error_code(exc)}). Try again in a minute."
