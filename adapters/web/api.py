@@ -16,7 +16,7 @@ from bot.domain.schedule import Schedule, schedule_fields
 from bot.errors import FieldErrors, NotFoundError
 from bot.service.commands import SaveSchedule, ShowLeaderboard, ShowProgress
 from bot.service.leaderboards import show_leaderboard, show_progress
-from bot.service.org_teams import OrgTeam, list_org_teams, own_team
+from bot.service.org_teams import list_org_teams, own_team
 from bot.service.policy import Action
 from bot.service.schedules import org_schedules, save_schedule, set_schedule_active
 
@@ -142,9 +142,6 @@ def api_router(gate: Gate) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["studybot"], responses=ERRORS)
     core = gate.core
 
-    async def team_of(grant: Grant, channel_id: str) -> OrgTeam:
-        return await own_team(core, grant.actor, channel_id)
-
     @router.get("/teams", response_model=list[TeamOut])
     async def teams(grant: Caller) -> list[TeamOut]:
         """The organisation's study channels."""
@@ -167,7 +164,7 @@ def api_router(gate: Gate) -> APIRouter:
         domain: Annotated[str | None, Query(max_length=16)] = None,
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ) -> LeaderboardOut:
-        team = await team_of(grant, channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         board = await show_leaderboard(
             core, ShowLeaderboard(team.channel, Period(period), domain or None, limit=limit)
         )
@@ -187,7 +184,7 @@ def api_router(gate: Gate) -> APIRouter:
     async def progress(
         grant: Caller, channel_id: ChannelId, user_id: Annotated[str, Path(max_length=64)]
     ) -> ProgressOut:
-        team = await team_of(grant, channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         view = await show_progress(core, ShowProgress(team.channel, user_id))
         return ProgressOut(
             team=view.team_name,
@@ -219,7 +216,7 @@ def api_router(gate: Gate) -> APIRouter:
     )
     async def put_schedule(grant: Caller, channel_id: ChannelId, body: ScheduleIn) -> Any:
         """Create or replace the team's schedule (admins only)."""
-        team = await team_of(grant, channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         values = {k: v for k, v in body.model_dump().items() if v not in (None, "")}
         try:
             schedule = await save_schedule(
@@ -237,7 +234,7 @@ def api_router(gate: Gate) -> APIRouter:
     )
     async def put_active(grant: Caller, channel_id: ChannelId, body: ActiveIn) -> ScheduleOut:
         """Pause (false) or resume (true) the team's schedule (admins only)."""
-        team = await team_of(grant, channel_id)
+        team = await own_team(core, grant.actor, channel_id)
         schedule = await set_schedule_active(core, team.channel, body.active, actor=grant.actor)
         return _schedule_out(channel_id, team.name, schedule)
 
