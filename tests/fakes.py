@@ -23,15 +23,18 @@ class FakeClock:
 
 
 class VirtualTime:
-    """A monotonic clock that moves only when someone sleeps: pacing without waiting."""
+    """A monotonic clock that moves only when someone sleeps: pacing without waiting. `waits`
+    records each sleep asked for."""
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.waits: list[float] = []
 
     def monotonic(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
 

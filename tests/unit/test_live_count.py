@@ -10,6 +10,7 @@ from bot.drop_life.live_count import MAX_RETRIES, RATE_LIMIT_PAUSE, LiveCount
 from bot.errors import NotFoundError
 from bot.ports import ChannelRef, DeliveryError
 from bot.service.pacing import Pacer
+from tests.fakes import VirtualTime
 
 CHANNEL = ChannelRef("fake", "org-1", "chan-1")
 
@@ -42,21 +43,10 @@ class Refreshes:
         return True
 
 
-class Held:
-    """The pacer's clock, recording how long it was asked to hold."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def live(refresh: Refreshes, gate: Gate, held: Held | None = None) -> LiveCount:
-    held = held or Held()
-    pacer = Pacer(per_channel_interval=0.0, per_org_rate=1000, monotonic=lambda: held.now,
+def live(refresh: Refreshes, gate: Gate, held: VirtualTime | None = None) -> LiveCount:
+    """The live count, its pacer on `held` (the pacer's clock: how long it was asked to hold)."""
+    held = held or VirtualTime()
+    pacer = Pacer(per_channel_interval=0.0, per_org_rate=1000, monotonic=held.monotonic,
                   sleep=held.sleep)  # fmt: skip
     return LiveCount(refresh, interval=15.0, pacer=pacer, sleep=gate.sleep)
 
@@ -84,7 +74,7 @@ async def test_a_rate_limit_holds_the_organisation_then_repairs_once() -> None:
     refresh, gate, held = (
         Refreshes(DeliveryError("busy", permanent=False, retry_after=30.0)),
         Gate(),
-        Held(),
+        VirtualTime(),
     )
     count = live(refresh, gate, held)
     count.answered(CHANNEL, 7)
@@ -95,7 +85,7 @@ async def test_a_rate_limit_holds_the_organisation_then_repairs_once() -> None:
 
 async def test_a_rate_limit_naming_no_wait_holds_the_organisation_a_while() -> None:
     busy = DeliveryError("ratelimited", permanent=False, rate_limited=True)
-    refresh, gate, held = Refreshes(busy), Gate(), Held()
+    refresh, gate, held = Refreshes(busy), Gate(), VirtualTime()
     count = live(refresh, gate, held)
     count.answered(CHANNEL, 7)
     await count.settle()
@@ -105,7 +95,7 @@ async def test_a_rate_limit_naming_no_wait_holds_the_organisation_a_while() -> N
 
 async def test_a_rate_limit_asking_no_wait_is_tried_again_at_once() -> None:
     busy = DeliveryError("ratelimited", permanent=False, retry_after=0.0, rate_limited=True)
-    refresh, gate, held = Refreshes(busy), Gate(), Held()
+    refresh, gate, held = Refreshes(busy), Gate(), VirtualTime()
     count = live(refresh, gate, held)
     count.answered(CHANNEL, 7)
     await count.settle()

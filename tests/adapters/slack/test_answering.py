@@ -25,7 +25,7 @@ from tests.adapters.slack.conftest import (
 )
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.helpers import post_drop, stored_answers, study_channel
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, VirtualTime
 from tests.support.actors import OPERATOR
 
 
@@ -324,24 +324,11 @@ async def test_a_reveal_landing_just_before_a_count_refresh_is_put_back(
     assert not any(b["type"] == "actions" for b in message["blocks"])
 
 
-class PacerTime:
-    """The count pacer's clock: each wait is recorded and passes at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
-async def paced(core: Core, fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackHarness, PacerTime]]:
-    time = PacerTime()
+async def paced(
+    core: Core, fake_slack: FakeSlack
+) -> AsyncIterator[tuple[SlackHarness, VirtualTime]]:
+    time = VirtualTime()  # the count pacer's clock: each wait recorded, passing at once
     pacer = Pacer(per_channel_interval=0.0, per_org_rate=1000, monotonic=time.monotonic,
                   sleep=time.sleep)  # fmt: skip
     ws = fake_slack.add_workspace("T1", "Contoso")
@@ -351,7 +338,7 @@ async def paced(core: Core, fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackH
 
 
 async def test_a_rate_limited_count_update_waits_out_retry_after_then_tries_again(
-    paced: tuple[SlackHarness, PacerTime],
+    paced: tuple[SlackHarness, VirtualTime],
 ) -> None:
     slack, time = paced
     channel = await study_channel(slack.core)
